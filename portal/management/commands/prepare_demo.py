@@ -1,0 +1,65 @@
+"""Get a fresh or existing checkout ready to browse: admin account, demo data, statistics."""
+
+import os
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command, get_commands
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo admin account (random password, printed once) and load demo data "
+        "and statistics when those commands exist. Safe to run again."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--username",
+            default=os.environ.get("DJANGO_SUPERUSER_USERNAME", "admin"),
+            help="Admin username (default: $DJANGO_SUPERUSER_USERNAME or 'admin').",
+        )
+        parser.add_argument(
+            "--url",
+            default="http://127.0.0.1:8000",
+            help="Where the demo server will answer, for the printed links.",
+        )
+        parser.add_argument(
+            "--skip-data",
+            action="store_true",
+            help="Only make sure the admin account exists.",
+        )
+
+    def handle(self, *args, username, url, skip_data, **options):
+        login = self._ensure_admin(username)
+        if not skip_data:
+            available = get_commands()
+            for name in ("load_demo_data", "compute_salary_stats"):
+                if name in available:
+                    call_command(name, stdout=self.stdout, stderr=self.stderr)
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("The demo is ready:"))
+        self.stdout.write(f"  Site        {url}/")
+        self.stdout.write(f"  Salaries    {url}/salaries/")
+        self.stdout.write(f"  Admin       {url}/admin/")
+        self.stdout.write(f"  API         {url}/api/v1/")
+        self.stdout.write(login)
+
+    @transaction.atomic
+    def _ensure_admin(self, username: str) -> str:
+        User = get_user_model()
+        if User.objects.filter(username=username).exists():
+            return (
+                f"  Login       {username} (password as printed when it was created; "
+                f"reset it with: .venv/bin/python manage.py changepassword {username})"
+            )
+        password = os.environ.get("DJANGO_SUPERUSER_PASSWORD") or secrets.token_urlsafe(12)
+        User.objects.create_superuser(username=username, email="", password=password)
+        shown = (
+            "(from DJANGO_SUPERUSER_PASSWORD)"
+            if os.environ.get("DJANGO_SUPERUSER_PASSWORD")
+            else password
+        )
+        return f"  Login       {username} / {shown}   <- shown only this once"
