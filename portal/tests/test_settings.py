@@ -15,13 +15,21 @@ ROOT = Path(__file__).resolve().parents[2]
 STRONG_KEY = "k3Y-" + "aZ9_qW" * 10
 
 
-def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL"}}
+# Variables a developer or another test may have set that would change what is checked.
+INHERITED = {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
+def clean_env(**env: str) -> dict[str, str]:
+    clean = {k: v for k, v in os.environ.items() if k not in INHERITED}
     clean.update(env)
+    return clean
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env=clean,
+        env=clean_env(**env),
         capture_output=True,
         text=True,
         timeout=120,
@@ -97,8 +105,7 @@ def test_no_secret_key_literal_in_the_settings_code():
 )
 def test_redis_url_selects_the_cache(url, cache_backend):
     code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
-    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
-    env.update(DJANGO_SETTINGS_MODULE="portal.settings.dev", REDIS_URL=url)
+    env = clean_env(DJANGO_SETTINGS_MODULE="portal.settings.dev", REDIS_URL=url)
     result = subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
         cwd=ROOT,
