@@ -1,0 +1,234 @@
+"""Offers as imported, and the statistics published from them.
+
+Offers are the raw facts (one job offer received by one candidate, at the candidate's
+salary expectation). ``SalaryStat`` rows are what every page, API response and article
+block reads; they are replaced as a whole set by ``compute_salary_stats``.
+"""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+ALL = "all"  # the reserved slug: every specialization or every technology
+
+
+class Seniority(models.TextChoices):
+    JUNIOR = "junior", "Junior"
+    MIDDLE = "middle", "Middle"
+    SENIOR = "senior", "Senior"
+    EXPERT = "expert", "Expert"
+
+
+class EnglishLevel(models.TextChoices):
+    BASIC = "basic", "Basic"
+    INTERMEDIATE = "intermediate", "Intermediate"
+    UPPER_INTERMEDIATE = "upper-intermediate", "Upper-intermediate"
+    ADVANCED = "advanced", "Advanced"
+    FLUENT = "fluent", "Fluent"
+
+
+class NamedSlugModel(models.Model):
+    slug = models.SlugField(
+        max_length=50,
+        unique=True,
+        help_text="Used in URLs and in imported files. Changing it breaks links.",
+    )
+    name = models.CharField(max_length=100, help_text="How the name reads on the site.")
+    description = models.TextField(
+        blank=True, help_text="One or two sentences shown on salary pages."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Specialization(NamedSlugModel):
+    """A role such as back-end or data science."""
+
+    role_title = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text='How a person in this role is called in page titles, e.g. "Back-End Web '
+        'Developer". Empty: the name followed by "Developer".',
+    )
+
+    class Meta(NamedSlugModel.Meta):
+        pass
+
+    @property
+    def person_title(self) -> str:
+        return self.role_title or f"{self.name} Developer"
+
+
+class Technology(NamedSlugModel):
+    """A language, framework, database or tool named in offers."""
+
+    related = models.ManyToManyField(
+        "self",
+        blank=True,
+        symmetrical=True,
+        help_text="Technologies compared with this one on its salary pages.",
+    )
+
+    class Meta(NamedSlugModel.Meta):
+        verbose_name_plural = "technologies"
+
+
+class Candidate(models.Model):
+    """A person who received offers, known only by the identifier of the source system."""
+
+    external_id = models.CharField(max_length=64, unique=True)
+
+    def __str__(self) -> str:
+        return self.external_id
+
+
+class Offer(models.Model):
+    offer_id = models.CharField(max_length=64, unique=True)
+    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="offers")
+    specialization = models.ForeignKey(
+        Specialization, on_delete=models.PROTECT, related_name="offers"
+    )
+    technologies = models.ManyToManyField(
+        Technology, through="OfferTechnology", related_name="offers"
+    )
+    salary = models.PositiveIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(100_000)],
+        help_text="The candidate's salary expectation, whole US dollars per month.",
+    )
+    offered_on = models.DateField()
+    seniority = models.CharField(max_length=10, choices=Seniority.choices, blank=True)
+    experience_years = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    country = models.CharField(max_length=2, blank=True)
+    english_level = models.CharField(max_length=20, choices=EnglishLevel.choices, blank=True)
+    remote = models.BooleanField(null=True, blank=True)
+    imported_at = models.DateTimeField(help_text="When this offer was first imported.")
+    updated_at = models.DateTimeField(help_text="When an import last changed this offer.")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["offered_on", "specialization"], name="offer_date_spec_idx"),
+            models.Index(fields=["specialization", "offered_on"], name="offer_spec_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.offer_id
+
+
+class OfferTechnology(models.Model):
+    """An offer names a technology. Explicit so imports can bulk-write it."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE)
+    technology = models.ForeignKey(Technology, on_delete=models.PROTECT)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["offer", "technology"], name="offer_technology_uniq")
+        ]
+        indexes = [models.Index(fields=["technology", "offer"], name="offertech_tech_offer_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.offer_id} uses {self.technology_id}"
+
+
+class StatsRun(models.Model):
+    """One publication of statistics. Its id is the cache generation of everything built
+    on the published figures."""
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    year = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Empty: all years.")
+    slices = models.PositiveIntegerField()
+    offers = models.PositiveIntegerField()
+    seconds = models.FloatField()
+
+    class Meta:
+        ordering = ["-id"]
+        get_latest_by = "id"
+
+    def __str__(self) -> str:
+        scope = self.year or "all years"
+        return f"Statistics run #{self.pk} ({scope}, {self.slices} slices)"
+
+
+class SalaryStat(models.Model):
+    """The published figures of one slice: (specialization or all, technology or all, year).
+
+    Money figures and the histogram are null when the slice has fewer offers than
+    ``SALARY_MIN_OFFERS``.
+    """
+
+    specialization = models.ForeignKey(
+        Specialization,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="salary_stats",
+        help_text="Empty: every specialization.",
+    )
+    technology = models.ForeignKey(
+        Technology,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="salary_stats",
+        help_text="Empty: every technology.",
+    )
+    year = models.PositiveSmallIntegerField()
+    offers = models.PositiveIntegerField()
+    candidates = models.PositiveIntegerField()
+    median = models.PositiveIntegerField(null=True)
+    mean = models.PositiveIntegerField(null=True)
+    p10 = models.PositiveIntegerField(null=True)
+    p25 = models.PositiveIntegerField(null=True)
+    p75 = models.PositiveIntegerField(null=True)
+    p90 = models.PositiveIntegerField(null=True)
+    histogram = models.JSONField(null=True)
+    by_seniority = models.JSONField(default=dict)
+    run = models.ForeignKey(StatsRun, on_delete=models.PROTECT, related_name="stats")
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-year", "-offers"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["specialization", "technology", "year"],
+                condition=Q(specialization__isnull=False, technology__isnull=False),
+                name="salarystat_slice_uniq",
+            ),
+            models.UniqueConstraint(
+                fields=["specialization", "year"],
+                condition=Q(specialization__isnull=False, technology__isnull=True),
+                name="salarystat_spec_all_uniq",
+            ),
+            models.UniqueConstraint(
+                fields=["technology", "year"],
+                condition=Q(specialization__isnull=True, technology__isnull=False),
+                name="salarystat_all_tech_uniq",
+            ),
+            models.UniqueConstraint(
+                fields=["year"],
+                condition=Q(specialization__isnull=True, technology__isnull=True),
+                name="salarystat_all_all_uniq",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["year", "specialization", "technology"], name="stat_year_idx"),
+            models.Index(fields=["technology", "year"], name="stat_tech_year_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.specialization_slug} × {self.technology_slug} × {self.year}"
+
+    @property
+    def specialization_slug(self) -> str:
+        return self.specialization.slug if self.specialization_id else ALL
+
+    @property
+    def technology_slug(self) -> str:
+        return self.technology.slug if self.technology_id else ALL
