@@ -8,6 +8,7 @@ block reads; they are replaced as a whole set by ``compute_salary_stats``.
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from rest_framework_api_key.models import AbstractAPIKey
 
 ALL = "all"  # the reserved slug: every specialization or every technology
 
@@ -225,6 +226,9 @@ class SalaryStat(models.Model):
     def __str__(self) -> str:
         return f"{self.specialization_slug} × {self.technology_slug} × {self.year}"
 
+    def get_absolute_url(self) -> str:
+        return salary_page_path(self.specialization_slug, self.technology_slug, self.year)
+
     @property
     def specialization_slug(self) -> str:
         return self.specialization.slug if self.specialization_id else ALL
@@ -232,3 +236,38 @@ class SalaryStat(models.Model):
     @property
     def technology_slug(self) -> str:
         return self.technology.slug if self.technology_id else ALL
+
+
+def salary_page_path(specialization: str, technology: str, year: int) -> str:
+    """Where the salary page of a slice lives (slugs, ``all`` allowed)."""
+    return f"/salaries/{specialization}/{technology}/{year}/"
+
+
+class Partner(models.Model):
+    """A company that pulls the statistics through the API with its own keys."""
+
+    name = models.CharField(max_length=200, unique=True)
+    contact_email = models.EmailField(blank=True)
+    rate = models.CharField(
+        max_length=20,
+        default="1000/hour",
+        help_text="Requests allowed per key: N/second, N/minute, N/hour or N/day.",
+    )
+    active = models.BooleanField(default=True, help_text="Inactive partners' keys stop working.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PartnerAPIKey(AbstractAPIKey):
+    """A hashed API key of a partner; the key itself is shown once, when it is made."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="api_keys")
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = "partner API key"
+        verbose_name_plural = "partner API keys"

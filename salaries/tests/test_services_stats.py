@@ -1,0 +1,217 @@
+"""The statistics refresh against an independent reference computed over random offers.
+
+Runs on whichever database the suite runs on, so SQLite and PostgreSQL are each held to
+the same reference.
+"""
+
+import datetime
+from collections import defaultdict
+
+import numpy as np
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from salaries.factories import (
+    CandidateFactory,
+    OfferFactory,
+    SpecializationFactory,
+    TechnologyFactory,
+)
+from salaries.generation import GENERATION_KEY, generation_cache_key, stats_generation
+from salaries.models import Offer, OfferTechnology, SalaryStat, StatsRun
+from salaries.pending_services import salary_stats_refresh
+
+pytestmark = pytest.mark.django_db
+
+SPECS = ["back-end", "front-end", "data"]
+TECHS = ["python", "flask", "react", "postgresql"]
+LEVELS = ["", "junior", "middle", "senior", "expert"]
+
+offer_strategy = st.tuples(
+    st.integers(0, len(SPECS) - 1),
+    st.sets(st.integers(0, len(TECHS) - 1), min_size=1, max_size=3),
+    st.sampled_from([2023, 2024]),
+    st.sampled_from(LEVELS),
+    st.one_of(
+        st.integers(1, 20_000),
+        st.sampled_from([499, 500, 4999, 5000, 5499, 5500]),
+    ),
+    st.integers(0, 12),  # candidate
+)
+
+
+def reference_numbers(values: list[int]) -> dict:
+    """numpy's linear percentiles and mean, in floats."""
+    p10, p25, p50, p75, p90 = np.percentile(values, [10, 25, 50, 75, 90], method="linear")
+    return {
+        "median": p50,
+        "p10": p10,
+        "p25": p25,
+        "p75": p75,
+        "p90": p90,
+        "mean": float(np.mean(values)),
+    }
+
+
+def build_reference(rows):
+    slices = defaultdict(list)  # key -> [(salary, candidate, level)]
+    for spec, techs, year, level, salary, candidate in rows:
+        for s in (SPECS[spec], "all"):
+            for t in [TECHS[i] for i in techs] + ["all"]:
+                slices[(s, t, year)].append((salary, candidate, level))
+    return slices
+
+
+def assert_close(engine_value, float_value):
+    # numpy works in floats; the engine is exact. They may differ only by float noise
+    # on either side of a half, never by a whole dollar.
+    assert abs(engine_value - float_value) <= 0.5 + 1e-6
+
+
+def load(rows):
+    specs = [SpecializationFactory(slug=slug) for slug in SPECS]
+    techs = [TechnologyFactory(slug=slug) for slug in TECHS]
+    candidates = [CandidateFactory(external_id=f"c{i}") for i in range(13)]
+    for spec, tech_ids, year, level, salary, candidate in rows:
+        OfferFactory(
+            specialization=specs[spec],
+            technologies=[techs[i] for i in sorted(tech_ids)],
+            offered_on=datetime.date(year, 3, 15),
+            seniority=level,
+            salary=salary,
+            candidate=candidates[candidate],
+        )
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(rows=st.lists(offer_strategy, min_size=1, max_size=40), min_offers=st.integers(1, 6))
+def test_every_slice_matches_the_reference(rows, min_offers):
+    OfferTechnology.objects.all().delete()
+    Offer.objects.all().delete()
+    SalaryStat.objects.all().delete()
+    load(rows)
+
+    salary_stats_refresh(min_offers=min_offers)
+
+    reference = build_reference(rows)
+    published = {
+        (s.specialization_slug, s.technology_slug, s.year): s
+        for s in SalaryStat.objects.select_related("specialization", "technology")
+    }
+    assert set(published) == set(reference), "every combination with an offer, and no other"
+    for key, entries in reference.items():
+        stat = published[key]
+        values = [salary for salary, _, _ in entries]
+        assert stat.offers == len(values), key
+        assert stat.candidates == len({c for _, c, _ in entries}), key
+        if len(values) < min_offers:
+            assert stat.median is stat.mean is stat.p10 is stat.histogram is None
+        else:
+            ref = reference_numbers(values)
+            for name in ("median", "p10", "p25", "p75", "p90", "mean"):
+                assert_close(getattr(stat, name), ref[name])
+            assert sum(band["offers"] for band in stat.histogram) == len(values)
+        levels = defaultdict(list)
+        for salary, candidate, level in entries:
+            if level:
+                levels[level].append((salary, candidate))
+        assert set(stat.by_seniority) == set(levels), key
+        for level, level_entries in levels.items():
+            cell = stat.by_seniority[level]
+            assert cell["offers"] == len(level_entries)
+            assert cell["candidates"] == len({c for _, c in level_entries})
+            if len(level_entries) < min_offers:
+                assert cell["median"] is cell["p25"] is cell["p75"] is None
+            else:
+                level_values = [s for s, _ in level_entries]
+                assert_close(cell["median"], np.percentile(level_values, 50, method="linear"))
+                assert_close(cell["p25"], np.percentile(level_values, 25, method="linear"))
+                assert_close(cell["p75"], np.percentile(level_values, 75, method="linear"))
+
+
+def test_a_half_always_rounds_up_on_this_database():
+    spec, tech = SpecializationFactory(slug="back-end"), TechnologyFactory(slug="flask")
+    for salary in (7000, 7706, 7707, 9000, 9500, 6000):
+        OfferFactory(specialization=spec, technologies=[tech], salary=salary)
+    salary_stats_refresh(min_offers=5)
+    stat = SalaryStat.objects.get(specialization=spec, technology=tech, year=2024)
+    assert stat.median == 7707  # (7706 + 7707) / 2 = 7706.5
+    assert stat.mean == 7819  # 46913 / 6 = 7818.83
+
+
+def test_year_refresh_leaves_other_years_alone_and_drops_vanished_slices():
+    spec, tech = SpecializationFactory(slug="back-end"), TechnologyFactory(slug="flask")
+    old = OfferFactory(
+        specialization=spec, technologies=[tech], offered_on=datetime.date(2023, 1, 2)
+    )
+    OfferFactory(specialization=spec, technologies=[tech], offered_on=datetime.date(2024, 1, 2))
+    salary_stats_refresh()
+    first_2023 = SalaryStat.objects.get(specialization=spec, technology=tech, year=2023)
+
+    old.offered_on = datetime.date(2024, 5, 5)
+    old.save()
+    salary_stats_refresh(year=2024)
+
+    assert SalaryStat.objects.get(pk=first_2023.pk).offers == 1, "2023 untouched by --year 2024"
+    assert SalaryStat.objects.get(specialization=spec, technology=tech, year=2024).offers == 2
+
+    salary_stats_refresh()
+    assert not SalaryStat.objects.filter(year=2023).exists(), "a slice without offers goes"
+
+
+def test_refresh_publishes_a_new_generation_on_commit(django_capture_on_commit_callbacks):
+    spec, tech = SpecializationFactory(slug="back-end"), TechnologyFactory(slug="flask")
+    OfferFactory(specialization=spec, technologies=[tech])
+    before = stats_generation()
+    key_before = generation_cache_key("page", "x")
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = salary_stats_refresh()
+    assert stats_generation() == summary.run.pk > before
+    assert generation_cache_key("page", "x") != key_before
+    assert StatsRun.objects.latest().slices == summary.slices == 4
+
+
+def test_generation_survives_a_flushed_cache(django_capture_on_commit_callbacks):
+    OfferFactory(technologies=[TechnologyFactory()])
+    with django_capture_on_commit_callbacks(execute=True):
+        run = salary_stats_refresh().run
+    cache.delete(GENERATION_KEY)
+    assert stats_generation() == run.pk
+
+
+def test_a_failed_refresh_keeps_the_published_set(monkeypatch):
+    spec, tech = SpecializationFactory(slug="back-end"), TechnologyFactory(slug="flask")
+    OfferFactory(specialization=spec, technologies=[tech])
+    salary_stats_refresh()
+    published = list(SalaryStat.objects.values_list("pk", "offers"))
+
+    OfferFactory(specialization=spec, technologies=[tech])
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(SalaryStat.objects, "bulk_create", explode)
+    with pytest.raises(RuntimeError):
+        salary_stats_refresh()
+    assert list(SalaryStat.objects.values_list("pk", "offers")) == published
+
+
+def test_refresh_query_count_does_not_grow_with_the_data():
+    spec, tech = SpecializationFactory(slug="back-end"), TechnologyFactory(slug="flask")
+
+    def queries_for(n):
+        for _ in range(n):
+            OfferFactory(specialization=spec, technologies=[tech], salary=1000 + n)
+        with CaptureQueriesContext(connection) as captured:
+            salary_stats_refresh()
+        return len(captured)
+
+    assert queries_for(3) == queries_for(30)
