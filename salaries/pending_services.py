@@ -3,12 +3,10 @@ import time
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
 
+import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, F
-from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from salaries.generation import stats_generation_publish
@@ -21,7 +19,7 @@ from salaries.models import (
     Seniority,
     StatsRun,
 )
-from salaries.stats import SalaryCounts, slice_figures
+from salaries.stats import SENIORITY_PERCENTILES, grouped_figures
 
 # --- Statistics ---
 
@@ -35,135 +33,199 @@ class RefreshSummary:
     seconds: float
 
 
-SliceKey = tuple[int | None, int | None, int]  # (specialization id, technology id, year)
+# Seniority levels as small integers inside the aggregation; 0 is "no seniority".
+LEVEL_CODES = {level: code for code, level in enumerate(Seniority.values, start=1)}
+LEVEL_NAMES = {code: level for level, code in LEVEL_CODES.items()}
+WHOLE_SLICE = 7  # the level code that stands for "every offer of the slice"
+YEAR_SQL = {
+    "postgresql": "EXTRACT(YEAR FROM o.offered_on)",
+    "sqlite": "strftime('%Y', o.offered_on)",
+}
 
 
-class _SliceCounts:
-    """Salary counts per slice and seniority level, accumulated from grouped rows."""
-
-    def __init__(self) -> None:
-        self.counts: dict[SliceKey, dict[str, dict[int, int]]] = defaultdict(
-            lambda: defaultdict(dict)
-        )
-        self.candidates: dict[SliceKey, int] = {}
-        self.level_candidates: dict[tuple[SliceKey, str], int] = {}
-
-    def add(self, key: SliceKey, level: str, salary: int, offers: int) -> None:
-        per_salary = self.counts[key][level]
-        per_salary[salary] = per_salary.get(salary, 0) + offers
+def _encode(spec, tech, year, level):
+    """One int64 per (specialization, technology, year, level); 0 stands for "all"."""
+    return (
+        (spec.astype(np.int64) << 35)
+        | (tech.astype(np.int64) << 15)
+        | (year.astype(np.int64) << 3)
+        | level.astype(np.int64)
+    )
 
 
-def _year_filter(prefix: str, year: int | None) -> dict:
-    if year is None:
-        return {}
-    return {
-        f"{prefix}offered_on__gte": date(year, 1, 1),
-        f"{prefix}offered_on__lt": date(year + 1, 1, 1),
-    }
+def _decode(key: int) -> tuple[int | None, int | None, int, int]:
+    spec, tech = key >> 35, (key >> 15) & 0xFFFFF
+    return spec or None, tech or None, (key >> 3) & 0xFFF, key & 0x7
 
 
-def _collect(year: int | None) -> _SliceCounts:
-    """Group and count in the database; only aggregates ever reach Python.
+class _Aggregation:
+    """The grouped reads of one refresh. The database groups and counts (hash
+    aggregation, cheap); only grouped integer rows come out, never offers.
 
-    An offer has one specialization and any number of technologies, so the technology
-    roll-up (all, tech) is the sum of (spec, tech) over specializations, and (all, all)
-    the sum of (spec, all). Distinct candidates do not add up, so they are counted for
-    each kind of slice.
+    The SQL is assembled from model table names, fixed column names and an integer
+    year: nothing a user typed reaches it.
     """
-    acc = _SliceCounts()
-    links = (
-        OfferTechnology.objects.filter(**_year_filter("offer__", year))
-        .order_by()
-        .annotate(
-            spec=F("offer__specialization_id"),
-            tech=F("technology_id"),
-            yr=ExtractYear("offer__offered_on"),
-            level=F("offer__seniority"),
-            pay=F("offer__salary"),
-            person=F("offer__candidate_id"),
+
+    def __init__(self, cursor, year: int | None):
+        self.cursor = cursor
+        self.vendor = connection.vendor
+        offer = Offer._meta.db_table
+        link = OfferTechnology._meta.db_table
+        year_sql = YEAR_SQL[self.vendor]
+        level_sql = (
+            "CASE o.seniority "
+            + " ".join(f"WHEN '{level}' THEN {code}" for level, code in LEVEL_CODES.items())
+            + " ELSE 0 END"
         )
-    )
-    offers = (
-        Offer.objects.filter(**_year_filter("", year))
-        .order_by()
-        .annotate(
-            spec=F("specialization_id"),
-            yr=ExtractYear("offered_on"),
-            level=F("seniority"),
-            pay=F("salary"),
-            person=F("candidate_id"),
-        )
-    )
-
-    grouped = links.values_list("spec", "tech", "yr", "level", "pay").annotate(n=Count("*"))
-    for spec, tech, yr, level, salary, n in grouped.iterator(chunk_size=20_000):
-        acc.add((spec, tech, yr), level, salary, n)
-        acc.add((None, tech, yr), level, salary, n)
-    grouped = offers.values_list("spec", "yr", "level", "pay").annotate(n=Count("*"))
-    for spec, yr, level, salary, n in grouped.iterator(chunk_size=20_000):
-        acc.add((spec, None, yr), level, salary, n)
-        acc.add((None, None, yr), level, salary, n)
-
-    people = Count("person", distinct=True)
-    for queryset, fields in (
-        (links, ("spec", "tech")),
-        (links, ("tech",)),
-        (offers, ("spec",)),
-        (offers, ()),
-    ):
-        for row in queryset.values(*fields, "yr").annotate(c=people):
-            acc.candidates[(row.get("spec"), row.get("tech"), row["yr"])] = row["c"]
-        for row in queryset.values(*fields, "yr", "level").annotate(c=people):
-            if row["level"]:
-                key = (row.get("spec"), row.get("tech"), row["yr"])
-                acc.level_candidates[(key, row["level"])] = row["c"]
-    return acc
-
-
-def _build_rows(acc: _SliceCounts, *, run: StatsRun, min_offers: int) -> list[SalaryStat]:
-    rows = []
-    for key, per_level in acc.counts.items():
-        spec, tech, yr = key
-        everything: dict[int, int] = {}
-        for per_salary in per_level.values():
-            for salary, n in per_salary.items():
-                everything[salary] = everything.get(salary, 0) + n
-        levels = {
-            level: (SalaryCounts(per_salary), acc.level_candidates[(key, level)])
-            for level, per_salary in per_level.items()
-            if level
-        }
-        figures = slice_figures(
-            SalaryCounts(everything),
-            candidates=acc.candidates[key],
-            min_offers=min_offers,
-            by_seniority=levels,
-        )
-        ordered_levels = {
-            level: figures.by_seniority[level].as_dict()
-            for level in Seniority.values
-            if level in figures.by_seniority
-        }
-        rows.append(
-            SalaryStat(
-                specialization_id=spec,
-                technology_id=tech,
-                year=yr,
-                offers=figures.offers,
-                candidates=figures.candidates,
-                median=figures.median,
-                mean=figures.mean,
-                p10=figures.p10,
-                p25=figures.p25,
-                p75=figures.p75,
-                p90=figures.p90,
-                histogram=figures.histogram,
-                by_seniority=ordered_levels,
-                run=run,
-                computed_at=run.finished_at,
+        where = ""
+        if year is not None:  # an int: safe to inline, and keeps COPY free of parameters
+            where = (
+                f"WHERE o.offered_on >= '{int(year):04d}-01-01' "
+                f"AND o.offered_on < '{int(year) + 1:04d}-01-01'"
             )
+        self.offers_sql = (
+            f"SELECT o.specialization_id AS s, CAST({year_sql} AS integer) AS y, "  # noqa: S608
+            f"{level_sql} AS l, o.salary AS p, o.candidate_id AS c FROM {offer} o {where}"
         )
-    return rows
+        # Every (offer, technology) pair with what the aggregation needs, joined once.
+        self.cursor.execute("DROP TABLE IF EXISTS salary_facts")
+        self.cursor.execute(
+            "CREATE TEMPORARY TABLE salary_facts AS "  # noqa: S608 - constants only
+            f"SELECT o.specialization_id AS s, ot.technology_id AS t, "
+            f"CAST({year_sql} AS integer) AS y, {level_sql} AS l, o.salary AS p, "
+            f"o.candidate_id AS c FROM {link} ot JOIN {offer} o ON o.id = ot.offer_id {where}"
+        )
+        if self.vendor == "postgresql":
+            # Temporary tables have no statistics until analysed; the planner needs the
+            # row count to choose hash aggregation.
+            self.cursor.execute("ANALYZE salary_facts")
+
+    def close(self) -> None:
+        self.cursor.execute("DROP TABLE IF EXISTS salary_facts")
+
+    def _table(self, source: str) -> str:
+        return "salary_facts" if source == "facts" else f"({self.offers_sql}) offers"
+
+    def grouped(self, source: str, columns: str) -> np.ndarray:
+        """``columns, salary, offers`` rows as an (n, k) int64 array.
+
+        The database groups by ``columns`` and salary and packs each group's
+        ``(salary, offers)`` pairs into one text list (salary × 2³² + offers), so a few
+        thousand rows cross the wire instead of millions, and numpy parses them in C.
+        """
+        names = [c.strip() for c in columns.split(",")]
+        packed = "p * 4294967296 + n"
+        concat = {
+            "postgresql": f"string_agg(CAST({packed} AS text), ',')",
+            "sqlite": f"group_concat({packed}, ',')",
+        }[self.vendor]
+        self.cursor.execute(
+            f"SELECT {columns}, {concat} FROM ("  # noqa: S608 - constants only
+            f"SELECT {columns}, p, COUNT(*) AS n FROM {self._table(source)} "
+            f"GROUP BY {columns}, p) grouped GROUP BY {columns}"
+        )
+        keys, chunks = [], []
+        for *key, values in self.cursor.fetchall():
+            pairs = np.array(values.split(","), dtype=np.int64)
+            keys.append(np.broadcast_to(np.array(key, dtype=np.int64), (len(pairs), len(key))))
+            chunks.append(np.stack([pairs >> 32, pairs & 0xFFFFFFFF], axis=1))
+        if not chunks:
+            return np.empty((0, len(names) + 2), dtype=np.int64)
+        return np.concatenate([np.concatenate(keys), np.concatenate(chunks)], axis=1)
+
+    def candidates(self, source: str, columns: str) -> dict[int, int]:
+        """Distinct candidates per group of ``columns`` (a subset of s, t, y, l)."""
+        names = [c.strip() for c in columns.split(",")]
+        self.cursor.execute(
+            f"SELECT {columns}, COUNT(DISTINCT c) "  # noqa: S608 - constants only
+            f"FROM {self._table(source)} GROUP BY {columns}"
+        )
+        rows = np.array(self.cursor.fetchall(), dtype=np.int64).reshape(-1, len(names) + 1)
+        get = dict(zip(names, rows.T, strict=False))
+        zero = np.zeros(len(rows), dtype=np.int64)
+        keys = _encode(
+            get.get("s", zero),
+            get.get("t", zero),
+            get["y"],
+            get.get("l", np.full(len(rows), WHOLE_SLICE)),
+        )
+        return dict(zip(keys.tolist(), rows[:, -1].tolist(), strict=True))
+
+
+def _slice_rows(
+    agg: _Aggregation, *, run: StatsRun, min_offers: int
+) -> tuple[list[SalaryStat], int]:
+    """Compute every slice and its seniority levels, four kinds of slice in turn."""
+    facts = agg.grouped("facts", "s, t, y, l")  # columns s t y l salary offers
+    offers = agg.grouped("offers", "s, y, l")  # columns s y l salary offers
+    none = np.zeros
+    kinds = [  # (grouped rows, specialization column, technology column)
+        (facts, facts[:, 0], facts[:, 1], "facts", "s, t"),
+        (facts, none(len(facts), dtype=np.int64), facts[:, 1], "facts", "t"),
+        (offers, offers[:, 0], none(len(offers), dtype=np.int64), "offers", "s"),
+        (offers, none(len(offers), dtype=np.int64), none(len(offers), dtype=np.int64),
+         "offers", ""),
+    ]  # fmt: skip
+    rows: list[SalaryStat] = []
+    total_offers = 0
+    for data, spec, tech, source, columns in kinds:
+        year, level, salary, count = data[:, -4], data[:, -3], data[:, -2], data[:, -1]
+        prefix = f"{columns}, " if columns else ""
+        people = agg.candidates(source, f"{prefix}y")
+        people.update(agg.candidates(source, f"{prefix}y, l"))
+
+        whole = grouped_figures(
+            _encode(spec, tech, year, np.full(len(data), WHOLE_SLICE)), salary, count
+        )
+        graded = level > 0
+        levels = grouped_figures(
+            _encode(spec[graded], tech[graded], year[graded], level[graded]),
+            salary[graded],
+            count[graded],
+            percentiles=SENIORITY_PERCENTILES,
+            histogram=False,
+        )
+        by_slice: dict[int, dict[str, dict]] = defaultdict(dict)
+        for i, key in enumerate(levels.groups.tolist()):
+            n = int(levels.offers[i])
+            published = n >= min_offers
+            by_slice[key | WHOLE_SLICE][LEVEL_NAMES[key & 0x7]] = {
+                "offers": n,
+                "candidates": people[key],
+                "median": int(levels.percentiles[50][i]) if published else None,
+                "p25": int(levels.percentiles[25][i]) if published else None,
+                "p75": int(levels.percentiles[75][i]) if published else None,
+            }
+        for i, key in enumerate(whole.groups.tolist()):
+            spec_id, tech_id, slice_year, _ = _decode(key)
+            n = int(whole.offers[i])
+            if spec_id is None and tech_id is None:
+                total_offers += n
+            published = n >= min_offers
+
+            def money(values, i=i, published=published):
+                return int(values[i]) if published else None
+
+            rows.append(
+                SalaryStat(
+                    specialization_id=spec_id,
+                    technology_id=tech_id,
+                    year=slice_year,
+                    offers=n,
+                    candidates=people[key],
+                    median=money(whole.percentiles[50]),
+                    mean=money(whole.mean),
+                    p10=money(whole.percentiles[10]),
+                    p25=money(whole.percentiles[25]),
+                    p75=money(whole.percentiles[75]),
+                    p90=money(whole.percentiles[90]),
+                    histogram=whole.histogram(i) if published else None,
+                    by_seniority=by_slice.get(key, {}),
+                    run=run,
+                    computed_at=run.finished_at,
+                )
+            )
+    return rows, total_offers
 
 
 @contextmanager
@@ -198,41 +260,35 @@ def salary_stats_refresh(
     started = timezone.now()
     clock = time.perf_counter()
     outermost = not connection.in_atomic_block
-    with _refresh_lock(), transaction.atomic():
-        if connection.vendor == "postgresql" and outermost:
-            # One snapshot for every grouped read, so an import committing half-way
-            # through cannot make counts and candidates disagree. (Inside a caller's
-            # transaction, the caller's snapshot rules.)
-            with connection.cursor() as cursor:
+    with _refresh_lock(), transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            if outermost:
+                # One snapshot for every grouped read, so an import committing half-way
+                # through cannot make counts and candidates disagree. (Inside a
+                # caller's transaction, the caller's snapshot rules.)
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        acc = _collect(year)
-        finished = timezone.now()
-        years = sorted({key[2] for key in acc.counts})
-        total_offers = sum(
-            sum(sum(per_salary.values()) for per_salary in per_level.values())
-            for key, per_level in acc.counts.items()
-            if key[0] is None and key[1] is None
-        )
+            cursor.execute("SET LOCAL work_mem = '256MB'")
         run = StatsRun.objects.create(
-            started_at=started,
-            finished_at=finished,
-            year=year,
-            slices=len(acc.counts),
-            offers=total_offers,
-            seconds=0,
+            started_at=started, finished_at=started, year=year, slices=0, offers=0, seconds=0
         )
-        rows = _build_rows(acc, run=run, min_offers=min_offers)
+        agg = _Aggregation(cursor, year)
+        try:
+            run.finished_at = timezone.now()
+            rows, total_offers = _slice_rows(agg, run=run, min_offers=min_offers)
+        finally:
+            agg.close()
         stale = SalaryStat.objects.all()
         if year is not None:
             stale = stale.filter(year=year)
         stale.delete()
         SalaryStat.objects.bulk_create(rows, batch_size=1000)
-        seconds = time.perf_counter() - clock
-        StatsRun.objects.filter(pk=run.pk).update(seconds=seconds)
-        run.seconds = seconds
+        run.slices, run.offers = len(rows), total_offers
+        run.seconds = time.perf_counter() - clock
+        run.save(update_fields=["finished_at", "slices", "offers", "seconds"])
         transaction.on_commit(stats_generation_publish)
+    years = sorted({row.year for row in rows})
     return RefreshSummary(
-        run=run, years=years, slices=len(rows), offers=total_offers, seconds=seconds
+        run=run, years=years, slices=len(rows), offers=total_offers, seconds=run.seconds
     )
 
 

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+import numpy as np
+
 BAND_WIDTH = 500
 PERCENTILES = (10, 25, 50, 75, 90)
 SENIORITY_PERCENTILES = (25, 50, 75)
@@ -194,3 +196,105 @@ def slice_figures(
                 level_counts, candidates=level_candidates, min_offers=min_offers
             )
     return figures
+
+
+# --- Many slices at once ------------------------------------------------------------------
+#
+# The refresh hands over, for every group (a slice, or a slice's seniority level), the
+# grouped rows ``(group, salary, offers)``. The arithmetic below is the same as above but
+# vectorised with numpy and kept in integers: with whole-percent p the position
+# ``(n - 1) * p / 100`` has a denominator of 100, so 100 × the percentile is an integer and
+# rounding half up is ``(x + 50) // 100``. No float is involved anywhere.
+
+
+@dataclass
+class GroupFigures:
+    """Figures for many groups; every array is indexed like ``groups``."""
+
+    groups: np.ndarray
+    offers: np.ndarray
+    percentiles: dict[int, np.ndarray]
+    mean: np.ndarray
+    # (group index, band start, offers) for every non-empty band, sorted.
+    band_group: np.ndarray
+    band_start: np.ndarray
+    band_offers: np.ndarray
+
+    def histogram(self, index: int) -> list[dict]:
+        lo, hi = np.searchsorted(self.band_group, [index, index + 1])
+        starts = self.band_start[lo:hi].tolist()
+        counts = dict(zip(starts, self.band_offers[lo:hi].tolist(), strict=True))
+        return [
+            {
+                "from": start,
+                "to": start + BAND_WIDTH,
+                "label": band_label(start),
+                "offers": counts.get(start, 0),
+            }
+            for start in range(starts[0], starts[-1] + BAND_WIDTH, BAND_WIDTH)
+        ]
+
+
+def _is_sorted(group: np.ndarray, salary: np.ndarray) -> bool:
+    step = np.diff(group)
+    return bool(np.all(step >= 0) and np.all(np.diff(salary)[step == 0] >= 0))
+
+
+def grouped_figures(
+    group: np.ndarray,
+    salary: np.ndarray,
+    offers: np.ndarray,
+    *,
+    percentiles: Iterable[int] = PERCENTILES,
+    histogram: bool = True,
+) -> GroupFigures:
+    """Exact percentiles, mean and $500 bands for every group of ``(group, salary, offers)``
+    rows. Rows may come in any order, and a salary may repeat within a group."""
+    group = np.asarray(group, dtype=np.int64)
+    salary = np.asarray(salary, dtype=np.int64)
+    offers = np.asarray(offers, dtype=np.int64)
+    if len(group) > 1 and not _is_sorted(group, salary):
+        order = np.lexsort((salary, group))
+        group, salary, offers = group[order], salary[order], offers[order]
+
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(group) else group
+    groups = group[starts]
+    cumulative = np.cumsum(offers)
+    before = np.r_[0, cumulative[starts[1:] - 1]] if len(starts) else cumulative
+    totals = np.add.reduceat(offers, starts) if len(starts) else offers
+    last = totals - 1
+
+    def value_at(rank: np.ndarray) -> np.ndarray:
+        return salary[np.searchsorted(cumulative, before + rank, side="right")]
+
+    results = {}
+    for p in percentiles:
+        lower = last * p // 100
+        remainder = last * p % 100
+        low = value_at(lower)
+        high = value_at(np.minimum(lower + 1, last))
+        hundredfold = low * 100 + remainder * (high - low)
+        results[p] = (hundredfold + 50) // 100
+
+    sums = np.add.reduceat(salary * offers, starts) if len(starts) else offers
+    mean = (2 * sums + totals) // (2 * totals) if len(starts) else totals
+
+    if histogram and len(starts):
+        group_index = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(group)]))
+        band = salary // BAND_WIDTH
+        key = group_index * (100_000 // BAND_WIDTH + 2) + band
+        unique, inverse = np.unique(key, return_inverse=True)
+        band_offers = np.bincount(inverse, weights=offers).astype(np.int64)
+        band_group = unique // (100_000 // BAND_WIDTH + 2)
+        band_start_ = (unique % (100_000 // BAND_WIDTH + 2)) * BAND_WIDTH
+    else:
+        band_group = band_start_ = band_offers = np.empty(0, dtype=np.int64)
+    return GroupFigures(
+        groups=groups,
+        offers=totals,
+        percentiles=results,
+        mean=mean,
+        band_group=band_group,
+        band_start=band_start_,
+        band_offers=band_offers,
+    )
