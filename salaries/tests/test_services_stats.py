@@ -215,3 +215,19 @@ def test_refresh_query_count_does_not_grow_with_the_data():
         return len(captured)
 
     assert queries_for(3) == queries_for(30)
+
+
+@pytest.mark.parametrize(("count", "published"), [(4, False), (5, True)])
+def test_threshold_boundary_follows_the_setting(settings, count, published):
+    settings.SALARY_MIN_OFFERS = 5
+    spec, tech = SpecializationFactory(slug="back-end"), TechnologyFactory(slug="flask")
+    for i in range(count):
+        OfferFactory(specialization=spec, technologies=[tech], salary=3000 + i, seniority="junior")
+    salary_stats_refresh()
+    stat = SalaryStat.objects.get(specialization=spec, technology=tech, year=2024)
+    assert (stat.offers, stat.candidates) == (count, count)
+    money = [stat.median, stat.mean, stat.p10, stat.p25, stat.p75, stat.p90, stat.histogram]
+    assert all(v is not None for v in money) if published else all(v is None for v in money)
+    junior = stat.by_seniority["junior"]
+    assert junior["offers"] == count
+    assert (junior["median"] is not None) is published
