@@ -6,7 +6,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from salaries.factories import OfferFactory, SpecializationFactory, TechnologyFactory
-from salaries.pending_services import salary_stats_refresh
+from salaries.services import salary_stats_refresh
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from salaries.filters import MAX_YEAR, MIN_YEAR
-from salaries.pending_services import salary_stats_refresh
+from salaries.services import salary_stats_refresh
 
 
 class Command(BaseCommand):

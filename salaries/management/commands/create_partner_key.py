@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from salaries.pending_services import partner_key_create
+from salaries.services import partner_key_create
 
 
 class Command(BaseCommand):
