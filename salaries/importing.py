@@ -35,6 +35,9 @@ SLUG_RE = re.compile(r"^[a-z0-9-]{1,50}$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DIGITS_RE = re.compile(r"^\d+$")
 TRUE, FALSE = {"true", "1", "yes"}, {"false", "0", "no"}
+SENIORITIES = frozenset(Seniority.values)
+ENGLISH_LEVELS = frozenset(EnglishLevel.values)
+HAS_ALNUM_RE = re.compile(r"[a-z0-9]")
 
 # ISO 3166-1 alpha-2, officially assigned codes.
 COUNTRIES = frozenset(
@@ -190,7 +193,7 @@ def _text(value: Any) -> str:
 
 def _slug(value: str) -> str | None:
     """The slug's problem, or None when it is fine."""
-    if not SLUG_RE.match(value) or not re.search(r"[a-z0-9]", value):
+    if not SLUG_RE.match(value) or not HAS_ALNUM_RE.search(value):
         return (
             f'must be lower-case letters, digits and hyphens, at most 50 characters, got "{value}"'
         )
@@ -283,7 +286,7 @@ def validate_record(line: int, record: Mapping[str, Any], *, today: date) -> Off
             )
 
     seniority = value["seniority"].lower()
-    if seniority and seniority not in Seniority.values:
+    if seniority and seniority not in SENIORITIES:
         problem("seniority", f'must be one of {", ".join(Seniority.values)}, got "{seniority}"')
     elif not seniority and experience is not None:
         seniority = seniority_from_experience(experience)
@@ -295,7 +298,7 @@ def validate_record(line: int, record: Mapping[str, Any], *, today: date) -> Off
         )
 
     english = value["english_level"].lower()
-    if english and english not in EnglishLevel.values:
+    if english and english not in ENGLISH_LEVELS:
         problem(
             "english_level",
             f'must be one of {", ".join(EnglishLevel.values)}, got "{value["english_level"]}"',

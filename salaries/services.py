@@ -122,6 +122,14 @@ class _OfferWriter:
             {slug for row in rows for slug in row.technologies},
             self.summary.new_technologies,
         )
+        if connection.vendor == "postgresql":
+            created, updated = self._write_with_copy(rows, now)
+        else:
+            created, updated = self._write_with_orm(rows, now)
+        self.summary.created += created
+        self.summary.updated += updated
+
+    def _write_with_orm(self, rows: list[OfferRow], now) -> tuple[int, int]:
         people = {row.candidate_id for row in rows}
         candidates = dict(
             Candidate.objects.filter(external_id__in=people).values_list("external_id", "id")
@@ -180,8 +188,76 @@ class _OfferWriter:
             ],
             batch_size=10_000,
         )
-        self.summary.updated += len(existing)
-        self.summary.created += len(rows) - len(existing)
+        return len(rows) - len(existing), len(existing)
+
+    def _write_with_copy(self, rows: list[OfferRow], now) -> tuple[int, int]:
+        """PostgreSQL: COPY the batch into a session's staging table, then three set-based
+        statements. Same result as the ORM path, several times faster."""
+        offer, link = Offer._meta.db_table, OfferTechnology._meta.db_table
+        candidate = Candidate._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMPORARY TABLE IF NOT EXISTS offer_stage (offer_id text, candidate text, "
+                "specialization_id bigint, salary integer, offered_on date, seniority text, "
+                "experience_years numeric(5, 2), country text, english_level text, "
+                "remote boolean, technology_ids bigint[])"
+            )
+            cursor.execute("TRUNCATE offer_stage")
+            with cursor.cursor.copy(
+                "COPY offer_stage (offer_id, candidate, specialization_id, salary, offered_on, "
+                "seniority, experience_years, country, english_level, remote, technology_ids) "
+                "FROM STDIN"
+            ) as copy:
+                specs, techs = self.specializations, self.technologies
+                for row in rows:
+                    copy.write_row(
+                        (
+                            row.offer_id,
+                            row.candidate_id,
+                            specs[row.specialization],
+                            row.salary,
+                            row.offered_on,
+                            row.seniority,
+                            row.experience_years,
+                            row.country,
+                            row.english_level,
+                            row.remote,
+                            [techs[slug] for slug in row.technologies],
+                        )
+                    )
+            cursor.execute(
+                f"INSERT INTO {candidate} (external_id) SELECT DISTINCT candidate "  # noqa: S608
+                "FROM offer_stage ON CONFLICT (external_id) DO NOTHING"
+            )
+            cursor.execute(
+                f"DELETE FROM {link} ot USING {offer} o, offer_stage s "  # noqa: S608
+                "WHERE ot.offer_id = o.id AND o.offer_id = s.offer_id"
+            )
+            cursor.execute(
+                f"WITH written AS (INSERT INTO {offer} (offer_id, candidate_id, "  # noqa: S608
+                "specialization_id, salary, offered_on, seniority, experience_years, country, "
+                "english_level, remote, imported_at, updated_at) "
+                "SELECT s.offer_id, c.id, s.specialization_id, s.salary, s.offered_on, "
+                "s.seniority, s.experience_years, s.country, s.english_level, s.remote, %s, %s "
+                f"FROM offer_stage s JOIN {candidate} c ON c.external_id = s.candidate "
+                "ON CONFLICT (offer_id) DO UPDATE SET candidate_id = EXCLUDED.candidate_id, "
+                "specialization_id = EXCLUDED.specialization_id, salary = EXCLUDED.salary, "
+                "offered_on = EXCLUDED.offered_on, seniority = EXCLUDED.seniority, "
+                "experience_years = EXCLUDED.experience_years, country = EXCLUDED.country, "
+                "english_level = EXCLUDED.english_level, remote = EXCLUDED.remote, "
+                "updated_at = EXCLUDED.updated_at "
+                "RETURNING xmax = 0 AS inserted) "
+                "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) "
+                "FROM written",
+                [now, now],
+            )
+            created, updated = cursor.fetchone()
+            cursor.execute(
+                f"INSERT INTO {link} (offer_id, technology_id) "  # noqa: S608
+                f"SELECT o.id, t.id FROM offer_stage s JOIN {offer} o ON o.offer_id = s.offer_id "
+                "CROSS JOIN LATERAL unnest(s.technology_ids) AS t(id)"
+            )
+        return created, updated
 
 
 class _Rollback(Exception):
