@@ -1,0 +1,205 @@
+"""Benchmark the salaries engine on PostgreSQL: import_offers and compute_salary_stats.
+
+For each size: a fresh PostgreSQL database, a generated CSV, the real commands run as
+subprocesses (wall time and peak RSS), then DuckDB computing the same figures over the same
+file as the speed-of-light reference, and a cross-check of figures between the two.
+
+    .venv/bin/python bench/bench_engine.py [--sizes 100000 1000000]
+
+Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth) and duckdb installed
+(``pip install -e '.[bench]'``). Loopback only; bounded by the sizes given.
+"""
+
+import argparse
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import time
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / "data"
+sys.path.insert(0, str(ROOT / "bench"))
+from generate_offers import generate  # noqa: E402
+
+PG = "postgres://postgres@127.0.0.1:5432"
+DB = "portal_bench"
+TARGETS = {"import_rows_per_s": 20_000, "import_rss_mb": 300, "compute_s": 15, "ratio": 10}
+
+
+def psql(sql: str) -> None:
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc", sql],
+        check=True,
+        capture_output=True,
+    )
+
+
+def manage(*args: str) -> tuple[float, float, str]:
+    """Run manage.py; return (wall seconds, peak RSS in MB, stdout)."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"{PG}/{DB}",
+        "DJANGO_SETTINGS_MODULE": "portal.settings.dev",
+    }
+    env.pop("REDIS_URL", None)
+    command = [sys.executable, "manage.py", *args]
+    timer = shutil.which("time") or "/usr/bin/time"
+    if Path(timer).exists():
+        command = [timer, "-f", "RSS_KB=%M", *command]
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    if result.returncode != 0:
+        sys.exit(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr[-3000:]}")
+    found = re.search(r"RSS_KB=(\d+)", result.stderr)
+    return wall, int(found.group(1)) / 1024 if found else float("nan"), result.stdout
+
+
+def duckdb_reference(path: Path) -> tuple[float, float, dict]:
+    import duckdb
+
+    con = duckdb.connect()
+    started = time.perf_counter()
+    con.execute(
+        f"CREATE TABLE offers AS SELECT * FROM read_csv('{path}', header = true, "
+        "all_varchar = true)"
+    )
+    load = time.perf_counter() - started
+    started = time.perf_counter()
+    con.execute(
+        "CREATE TABLE o AS SELECT specialization AS s, CAST(salary AS INTEGER) AS p, "
+        "year(CAST(offered_on AS DATE)) AS y, coalesce(seniority, '') AS l, candidate_id AS c, "
+        "technologies FROM offers"
+    )
+    con.execute(
+        "CREATE TABLE f AS SELECT s, unnest(string_split(technologies, ';')) AS t, y, l, p, c "
+        "FROM o"
+    )
+    figures = (
+        "count(*) AS offers, count(DISTINCT c) AS candidates, "
+        "quantile_cont(p, [0.1, 0.25, 0.5, 0.75, 0.9]) AS q, avg(p) AS mean"
+    )
+    level_figures = "count(*), count(DISTINCT c), quantile_cont(p, [0.25, 0.5, 0.75])"
+    slices = con.execute(
+        f"SELECT coalesce(s, 'all'), t, y, {figures} FROM f "
+        "GROUP BY GROUPING SETS ((s, t, y), (t, y)) "
+        f"UNION ALL SELECT coalesce(s, 'all'), 'all', y, {figures} FROM o "
+        "GROUP BY GROUPING SETS ((s, y), (y))"
+    ).fetchall()
+    con.execute(
+        f"SELECT coalesce(s, 'all'), t, y, l, {level_figures} FROM f WHERE l <> '' "
+        "GROUP BY GROUPING SETS ((s, t, y, l), (t, y, l)) "
+        f"UNION ALL SELECT coalesce(s, 'all'), 'all', y, l, {level_figures} FROM o "
+        "WHERE l <> '' GROUP BY GROUPING SETS ((s, y, l), (y, l))"
+    ).fetchall()
+    con.execute(
+        "SELECT coalesce(s, 'all'), t, y, p // 500, count(*) FROM f "
+        "GROUP BY GROUPING SETS ((s, t, y, p // 500), (t, y, p // 500)) "
+        "UNION ALL SELECT coalesce(s, 'all'), 'all', y, p // 500, count(*) FROM o "
+        "GROUP BY GROUPING SETS ((s, y, p // 500), (y, p // 500))"
+    ).fetchall()
+    compute = time.perf_counter() - started
+    return load, compute, {(s, t, y): (n, c, q, m) for s, t, y, n, c, q, m in slices}
+
+
+def half_up(value: float) -> int:
+    return int(Decimal(repr(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def cross_check(reference: dict, samples: int = 40) -> int:
+    """Compare sampled slices from PostgreSQL's published set with DuckDB's figures."""
+    import psycopg
+
+    rng = random.Random(1)
+    keys = rng.sample(sorted(reference), min(samples, len(reference)))
+    mismatches = 0
+    with psycopg.connect(f"{PG}/{DB}") as con:
+        for s, t, y in keys:
+            row = con.execute(
+                "SELECT st.offers, st.candidates, st.median, st.p10, st.p90 "
+                "FROM salaries_salarystat st "
+                "LEFT JOIN salaries_specialization sp ON sp.id = st.specialization_id "
+                "LEFT JOIN salaries_technology te ON te.id = st.technology_id "
+                "WHERE coalesce(sp.slug, 'all') = %s AND coalesce(te.slug, 'all') = %s "
+                "AND st.year = %s",
+                (s, t, y),
+            ).fetchone()
+            n, c, q, _ = reference[(s, t, y)]
+            expected = (n, c, half_up(q[2]), half_up(q[0]), half_up(q[4]))
+            if row is None or tuple(row) != expected:
+                mismatches += 1
+                print(f"  mismatch {s} × {t} × {y}: ours {row}, DuckDB {expected}")
+    return mismatches
+
+
+def run_size(rows: int) -> dict:
+    path = DATA / f"offers-{rows}.csv"
+    if not path.exists():
+        DATA.mkdir(parents=True, exist_ok=True)
+        with path.open("w", newline="", encoding="utf-8") as out:
+            generate(rows, out)
+    psql(f"DROP DATABASE IF EXISTS {DB}")
+    psql(f"CREATE DATABASE {DB}")
+    manage("migrate", "-v0")
+    import_s, import_rss, _ = manage("import_offers", str(path))
+    compute_wall, compute_rss, out = manage("compute_salary_stats")
+    compute_s = float(re.search(r"in ([\d.]+) s", out).group(1))
+    load_s, duck_s, reference = duckdb_reference(path)
+    mismatches = cross_check(reference)
+    return {
+        "rows": rows,
+        "import_s": import_s,
+        "import_rows_per_s": rows / import_s,
+        "import_rss_mb": import_rss,
+        "compute_s": compute_s,
+        "compute_wall_s": compute_wall,
+        "compute_rss_mb": compute_rss,
+        "duckdb_load_s": load_s,
+        "duckdb_s": duck_s,
+        "ratio": compute_s / duck_s,
+        "slices": len(reference),
+        "mismatches": mismatches,
+    }
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000],
+                        help="Numbers of offers to benchmark.")  # fmt: skip
+    parser.add_argument("--keep", action="store_true", help="Keep the benchmark database.")
+    args = parser.parse_args()
+    if subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1"], check=False).returncode != 0:
+        sys.exit("PostgreSQL is not answering on 127.0.0.1:5432; start it and try again.")
+    results = [run_size(rows) for rows in args.sizes]
+    if not args.keep:
+        psql(f"DROP DATABASE IF EXISTS {DB}")
+    print(
+        f"\n{'offers':>10} {'import/s':>10} {'RSS MB':>7} {'compute s':>10} "
+        f"{'DuckDB s':>9} {'ratio':>6} {'slices':>7} {'mismatch':>8}"
+    )
+    for r in results:
+        print(
+            f"{r['rows']:>10,} {r['import_rows_per_s']:>10,.0f} {r['import_rss_mb']:>7.0f} "
+            f"{r['compute_s']:>10.2f} {r['duckdb_s']:>9.2f} {r['ratio']:>6.1f} "
+            f"{r['slices']:>7,} {r['mismatches']:>8}"
+        )
+    largest = results[-1]
+    print(f"\nTargets at {largest['rows']:,} offers:")
+    print(f"  import >= 20,000 rows/s ........ {verdict(largest['import_rows_per_s'] >= 20_000)}")
+    print(f"  import peak RSS < 300 MB ....... {verdict(largest['import_rss_mb'] < 300)}")
+    print(f"  compute <= 15 s ................ {verdict(largest['compute_s'] <= 15)}")
+    print(f"  compute within 10x DuckDB ...... {verdict(largest['ratio'] <= 10)}")
+    print(f"  figures equal DuckDB's ......... {verdict(largest['mismatches'] == 0)}")
+
+
+if __name__ == "__main__":
+    main()
