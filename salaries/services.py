@@ -402,7 +402,7 @@ class _Aggregation:
             + " ELSE 0 END"
         )
         where = ""
-        if year is not None:  # an int: safe to inline, and keeps COPY free of parameters
+        if year is not None:  # an int, so safe to inline
             where = (
                 f"WHERE o.offered_on >= '{int(year):04d}-01-01' "
                 f"AND o.offered_on < '{int(year) + 1:04d}-01-01'"
