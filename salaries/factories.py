@@ -8,22 +8,28 @@ from django.utils import timezone
 from salaries.models import Candidate, Offer, OfferTechnology, Specialization, Technology
 
 
-class SpecializationFactory(factory.django.DjangoModelFactory):
+class NamedSlugFactory(factory.django.DjangoModelFactory):
+    """A slug, and a name made from it the way the importer makes one."""
+
+    class Meta:
+        abstract = True
+        django_get_or_create = ("slug",)
+
+    name = factory.LazyAttribute(lambda o: o.slug.replace("-", " ").title())
+
+
+class SpecializationFactory(NamedSlugFactory):
     class Meta:
         model = Specialization
-        django_get_or_create = ("slug",)
 
     slug = factory.Sequence(lambda n: f"spec-{n}")
-    name = factory.LazyAttribute(lambda o: o.slug.replace("-", " ").title())
 
 
-class TechnologyFactory(factory.django.DjangoModelFactory):
+class TechnologyFactory(NamedSlugFactory):
     class Meta:
         model = Technology
-        django_get_or_create = ("slug",)
 
     slug = factory.Sequence(lambda n: f"tech-{n}")
-    name = factory.LazyAttribute(lambda o: o.slug.replace("-", " ").title())
 
 
 class CandidateFactory(factory.django.DjangoModelFactory):
