@@ -461,8 +461,11 @@ class _Aggregation:
         """Distinct candidates per group of ``columns`` (a subset of s, t, y, l)."""
         names = [c.strip() for c in columns.split(",")]
         self.cursor.execute(
-            f"SELECT {columns}, COUNT(DISTINCT c) "  # noqa: S608 - constants only
-            f"FROM {self._table(source)} GROUP BY {columns}"
+            # De-duplicating in a hashed subquery is faster than COUNT(DISTINCT), which
+            # sorts every group.
+            f"SELECT {columns}, COUNT(*) FROM ("  # noqa: S608 - constants only
+            f"SELECT DISTINCT {columns}, c FROM {self._table(source)}) people "
+            f"GROUP BY {columns}"
         )
         rows = np.array(self.cursor.fetchall(), dtype=np.int64).reshape(-1, len(names) + 1)
         get = dict(zip(names, rows.T, strict=False))
