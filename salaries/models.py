@@ -235,8 +235,34 @@ class SalaryStat(models.Model):
         return self.specialization.slug if self.specialization_id else ALL
 
     @property
+    def subject(self) -> str:
+        """Who the figures are about, as page titles read: "Back-End Web Developer with
+        Flask", "Flask Developer", "Back-End Web Developer", "Software Developer"."""
+        return slice_subject(self.specialization, self.technology)
+
+    @property
+    def title(self) -> str:
+        return f"{self.subject} Salary in {self.year}"
+
+    @property
+    def published(self) -> bool:
+        """Whether the slice has enough offers for money figures."""
+        return self.median is not None
+
+    @property
     def technology_slug(self) -> str:
         return self.technology.slug if self.technology_id else ALL
+
+
+def slice_subject(specialization: Specialization | None, technology: Technology | None) -> str:
+    """The person a slice is about; ``None`` stands for "all"."""
+    if specialization and technology:
+        return f"{specialization.person_title} with {technology.name}"
+    if technology:
+        return f"{technology.name} Developer"
+    if specialization:
+        return specialization.person_title
+    return "Software Developer"
 
 
 def salary_page_path(specialization: str, technology: str, year: int) -> str:

@@ -1,7 +1,7 @@
 """Reads of the published statistics. Pages, the API and article blocks all come here;
 nothing outside ``services`` aggregates offers."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from salaries.models import ALL, SalaryStat, Specialization, StatsRun, Technology
 
@@ -52,3 +52,78 @@ def technology_list() -> QuerySet[Technology]:
 
 def stats_run_latest() -> StatsRun | None:
     return StatsRun.objects.order_by("-id").first()
+
+
+def salary_stat_years() -> list[int]:
+    """Years with published statistics, newest first."""
+    return list(SalaryStat.objects.order_by("-year").values_list("year", flat=True).distinct())
+
+
+def salary_stat_related(*, stat: SalaryStat, limit: int = 8) -> list[SalaryStat]:
+    """Slices to compare a page with: same specialization (or roll-up) and year, for the
+    technologies editors related to this one, else the most offered technologies."""
+    same_scope = salary_stat_queryset().filter(
+        year=stat.year,
+        technology__isnull=False,
+        **(
+            {"specialization": stat.specialization_id}
+            if stat.specialization_id
+            else {"specialization__isnull": True}
+        ),
+    )
+    if stat.technology_id:
+        related = list(
+            same_scope.filter(technology__related=stat.technology_id).order_by(
+                "-offers", "technology__name"
+            )[:limit]
+        )
+        if related:
+            return related
+        same_scope = same_scope.exclude(technology=stat.technology_id)
+    return list(same_scope.order_by("-offers", "technology__name")[:limit])
+
+
+def salary_stat_ranking(*, specialization: str, year: int) -> list[SalaryStat]:
+    """Every technology of a specialization (or of the roll-up ``all``) in one year."""
+    return list(
+        salary_stat_queryset()
+        .filter(
+            year=year,
+            technology__isnull=False,
+            **_slice_filter("specialization", specialization),
+        )
+        .order_by("-offers", "technology__name")
+    )
+
+
+def salary_stat_previous_year(stats: list[SalaryStat]) -> dict[tuple, SalaryStat]:
+    """The same slices one year earlier, keyed by (specialization id, technology id, year),
+    in one query whatever the number of slices."""
+    if not stats:
+        return {}
+    years = {stat.year - 1 for stat in stats}
+    specializations = {stat.specialization_id for stat in stats}
+    technologies = {stat.technology_id for stat in stats}
+    query = SalaryStat.objects.filter(year__in=years)
+    spec_ids = [value for value in specializations if value is not None]
+    tech_ids = [value for value in technologies if value is not None]
+    spec_q = Q(specialization__in=spec_ids) if spec_ids else Q(pk__in=[])
+    tech_q = Q(technology__in=tech_ids) if tech_ids else Q(pk__in=[])
+    if None in specializations:
+        spec_q |= Q(specialization__isnull=True)
+    if None in technologies:
+        tech_q |= Q(technology__isnull=True)
+    return {
+        (row.specialization_id, row.technology_id, row.year + 1): row
+        for row in query.filter(spec_q, tech_q)
+    }
+
+
+def salary_stat_sitemap() -> QuerySet[SalaryStat]:
+    """Slices with published money figures: the ones worth a search engine's visit."""
+    return (
+        salary_stat_queryset()
+        .filter(median__isnull=False)
+        .only("specialization__slug", "technology__slug", "year", "computed_at")
+        .order_by("year", "specialization_id", "technology_id", "pk")
+    )

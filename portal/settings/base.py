@@ -177,6 +177,10 @@ REST_FRAMEWORK = {
 
 # --- Product settings ---------------------------------------------------------------------
 SALARY_MIN_OFFERS = int(os.environ.get("SALARY_MIN_OFFERS", "5"))
+# Public salary pages: how long browsers and shared caches may reuse a page (seconds), and
+# how long the server keeps a rendered page (a new statistics run makes it stale sooner).
+SALARY_PAGE_MAX_AGE = int(os.environ.get("SALARY_PAGE_MAX_AGE", "300"))
+SALARY_PAGE_CACHE_SECONDS = int(os.environ.get("SALARY_PAGE_CACHE_SECONDS", str(60 * 60 * 24)))
 
 # --- Logging ------------------------------------------------------------------------------
 LOGGING = {

@@ -1,0 +1,106 @@
+"""A lean cache for public pages built on the published statistics.
+
+One cache round trip per request: the statistics generation, the content version
+(bumped when an editor renames a technology or publishes an article that salary pages
+show) and the page entry are read with a single ``get_many`` (``MGET`` on Redis). An
+entry remembers the generation and content version it was rendered under, so a new
+statistics run or an editorial change makes every entry stale at once, and the next
+request re-renders and overwrites it in place.
+
+Responses carry a strong ``ETag`` (a hash of the body), ``Last-Modified`` (when the
+statistics were computed) and ``Cache-Control``; a matching ``If-None-Match`` gets a 304.
+Nothing here touches the session or the CSRF token, so anonymous responses set no cookie
+and do not vary on one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+
+from salaries.generation import GENERATION_KEY, stats_generation
+
+CONTENT_KEY = "salaries:content-version"
+ENTRY_PREFIX = "salaries:page:"
+# The headers a view sets that a cached copy must repeat.
+KEPT_HEADERS = {"content-type", "content-disposition", "x-robots-tag", "content-language"}
+
+
+def salary_pages_invalidate() -> None:
+    """Make every cached page stale: an editor renamed a technology, published an article
+    that salary pages show, and the like. (A statistics run needs no call: it moves the
+    generation.)"""
+    cache.set(CONTENT_KEY, time.time_ns(), None)
+
+
+def _content_version(value) -> int:
+    if value is None:
+        # Missing (new or flushed cache): a fresh value, so no surviving entry matches it.
+        cache.add(CONTENT_KEY, time.time_ns(), None)
+        value = cache.get(CONTENT_KEY)
+    return int(value or 0)
+
+
+def _entry_key(request: HttpRequest) -> str:
+    digest = hashlib.sha1(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
+    return ENTRY_PREFIX + digest
+
+
+def _finish(request: HttpRequest, response: HttpResponse, etag: str, last_modified: int | None):
+    response["ETag"] = etag
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified)
+    patch_cache_control(response, public=True, max_age=settings.SALARY_PAGE_MAX_AGE)
+    return get_conditional_response(
+        request, etag=etag, last_modified=last_modified, response=response
+    )
+
+
+def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Cache a GET view's 200 responses under the statistics generation.
+
+    The view may set ``response.stats_computed_at`` (a datetime) for ``Last-Modified``.
+    Other statuses (404, 400, redirects) are passed through and not cached.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        key = _entry_key(request)
+        found = cache.get_many([GENERATION_KEY, CONTENT_KEY, key])
+        generation = found.get(GENERATION_KEY)
+        generation = stats_generation() if generation is None else int(generation)
+        version = _content_version(found.get(CONTENT_KEY))
+        entry = found.get(key)
+        if entry and entry[0] == generation and entry[1] == version:
+            _, _, body, headers, etag, last_modified = entry
+            response = HttpResponse(body)
+            for header, value in headers:
+                response[header] = value
+            return _finish(request, response, etag, last_modified)
+
+        response = view(request, *args, **kwargs)
+        if response.status_code != 200 or response.streaming:
+            return response
+        body = response.content
+        etag = '"' + hashlib.md5(body, usedforsecurity=False).hexdigest() + '"'
+        computed_at = getattr(response, "stats_computed_at", None)
+        last_modified = int(computed_at.timestamp()) if computed_at else None
+        headers = [(h, v) for h, v in response.items() if h.lower() in KEPT_HEADERS]
+        cache.set(
+            key,
+            (generation, version, body, headers, etag, last_modified),
+            settings.SALARY_PAGE_CACHE_SECONDS,
+        )
+        return _finish(request, response, etag, last_modified)
+
+    return wrapper

@@ -1,0 +1,315 @@
+"""Chart geometry for the server-rendered SVG charts (templates in ``templates/salaries/charts/``).
+
+Pure functions from published figures to shapes; no database, no Django. The charts size
+their horizontal geometry in percentages and their vertical geometry in pixels, without a
+``viewBox``: the SVG stretches to the width of its container while the text keeps its real
+size, so the labels stay readable on a 375 px phone as on a desktop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+BAND_WIDTH = 500
+# The page shows the bands that hold the bulk of the offers and folds the thin top tail
+# into one "… and more" band; the API and the CSV download keep every band.
+TAIL_SHARE = 0.02
+MAX_BANDS = 28
+
+
+def money(value: int | float | None) -> str:
+    """``7707`` -> ``"$7,707"``; ``None`` -> ``"—"``."""
+    if value is None:
+        return "—"
+    return f"${value:,.0f}"
+
+
+@dataclass
+class Bar:
+    label: str
+    value: int
+    display: str
+    width: float  # percent of the bar area
+    y: int = 0
+    href: str = ""
+    highlight: bool = False
+    description: str = ""
+
+    @property
+    def text_y(self) -> int:
+        return self.y + 13
+
+
+@dataclass
+class Marker:
+    y: int
+    label: str
+
+
+@dataclass
+class BarChart:
+    """Horizontal bars, one row per item, the largest value filling the bar area."""
+
+    title: str
+    description: str
+    label_heading: str
+    value_heading: str
+    bars: list[Bar]
+    label_width: float = 14.0  # percent, the label column (right-aligned text)
+    bar_area: float = 68.0  # percent
+    row_height: int = 24
+    top: int = 30
+    marker: Marker | None = None
+
+    @property
+    def height(self) -> int:
+        return self.top + self.row_height * len(self.bars) + 8
+
+    @property
+    def bar_x(self) -> float:
+        return self.label_width + 1.5
+
+    @property
+    def bar_end(self) -> float:
+        return self.bar_x + self.bar_area
+
+    @property
+    def label_x(self) -> float:
+        return self.label_width
+
+    def value_x(self, bar: Bar) -> float:
+        return round(self.bar_x + bar.width + 1, 2)
+
+    @property
+    def rows(self) -> list[tuple[Bar, float]]:
+        return [(bar, self.value_x(bar)) for bar in self.bars]
+
+
+def _layout(bars: list[Bar], *, top: int, row_height: int, bar_area: float) -> None:
+    peak = max((bar.value for bar in bars), default=0) or 1
+    for index, bar in enumerate(bars):
+        bar.y = top + index * row_height
+        bar.width = round(bar_area * bar.value / peak, 2)
+
+
+def fold_histogram(
+    histogram: Sequence[dict], *, tail_share: float = TAIL_SHARE, max_bands: int = MAX_BANDS
+) -> list[dict]:
+    """The bands a page shows: every band up to the one where the offers reach
+    ``1 - tail_share`` of the total (and at most ``max_bands``), then one band that folds
+    the rest, labelled "Nk+ and more" and running to the top of the last band."""
+    bands = list(histogram)
+    if not bands:
+        return []
+    total = sum(band["offers"] for band in bands)
+    running = 0
+    keep = len(bands)
+    for index, band in enumerate(bands):
+        running += band["offers"]
+        if running >= total * (1 - tail_share):
+            keep = index + 1
+            break
+    keep = min(keep, max_bands - 1)
+    if len(bands) - keep < 2:  # folding one band into itself explains nothing
+        return bands if len(bands) <= max_bands else _fold(bands, max_bands - 1)
+    return _fold(bands, keep)
+
+
+def _fold(bands: list[dict], keep: int) -> list[dict]:
+    rest = bands[keep:]
+    folded = {
+        "from": rest[0]["from"],
+        "to": rest[-1]["to"],
+        "label": f"{rest[0]['label']} and more",
+        "offers": sum(band["offers"] for band in rest),
+        "folded": True,
+    }
+    return [*bands[:keep], folded]
+
+
+def histogram_chart(histogram: Sequence[dict], *, median: int | None, subject: str) -> BarChart:
+    """Offers per $500 band, top band last, the median marked across its band."""
+    shown = fold_histogram(histogram)
+    bars = []
+    for band in shown:
+        if band.get("folded"):
+            span = f"{money(band['from'])} and more"
+        else:
+            span = f"{money(band['from'])}–{money(band['to'] - 1)}"
+        offers = band["offers"]
+        bars.append(
+            Bar(
+                label=band["label"],
+                value=offers,
+                display=f"{offers:,}",
+                width=0,
+                highlight=median is not None and band["from"] <= median < band["to"],
+                description=f"{span}: {offers:,} offer{'s' if offers != 1 else ''}",
+            )
+        )
+    chart = BarChart(
+        title=f"Offers per $500 salary band: {subject}",
+        description=_histogram_description(shown, median),
+        label_heading="Salary band",
+        value_heading="Offers",
+        bars=bars,
+        label_width=26.0,
+        bar_area=58.0,
+    )
+    _layout(bars, top=chart.top, row_height=chart.row_height, bar_area=chart.bar_area)
+    if median is not None:
+        for bar, band in zip(bars, shown, strict=True):
+            if band["from"] <= median < band["to"]:
+                # A dashed line across the band at the median's place within it, named in
+                # a legend on the heading row so no label collides with the bars.
+                fraction = (median - band["from"]) / (band["to"] - band["from"])
+                y = bar.y + round(fraction * chart.row_height)
+                chart.marker = Marker(y=y, label=f"median {money(median)}")
+                break
+    return chart
+
+
+def _histogram_description(bands: Sequence[dict], median: int | None) -> str:
+    if not bands:
+        return "No offers."
+    busiest = max(bands, key=lambda band: band["offers"])
+    parts = [
+        f"{len(bands)} bands from {money(bands[0]['from'])} up",
+        f"the most offers ({busiest['offers']:,}) in the {busiest['label']} band",
+    ]
+    if median is not None:
+        parts.append(f"median {money(median)}")
+    return "; ".join(parts) + "."
+
+
+def ranking_chart(
+    items: Sequence[tuple[str, int, str, str]],
+    *,
+    title: str,
+    description: str,
+    value_heading: str,
+    highlight: str = "",
+) -> BarChart:
+    """Bars for ``(label, value, display, href)`` items, in the order given."""
+    bars = [
+        Bar(label=label, value=value, display=display, width=0, href=href,
+            highlight=bool(highlight) and label == highlight)
+        for label, value, display, href in items
+    ]  # fmt: skip
+    chart = BarChart(
+        title=title,
+        description=description,
+        label_heading="Technology",
+        value_heading=value_heading,
+        bars=bars,
+        label_width=34.0,
+        bar_area=46.0,
+    )
+    _layout(bars, top=chart.top, row_height=chart.row_height, bar_area=chart.bar_area)
+    return chart
+
+
+@dataclass
+class TrendPoint:
+    year: int
+    median: int | None
+    offers: int
+    href: str = ""
+    current: bool = False
+    x: float = 0.0  # percent
+    y: int = 0  # px, only when median is set
+
+
+@dataclass
+class TrendChart:
+    title: str
+    description: str
+    points: list[TrendPoint]
+    height: int = 200
+    plot_top: int = 34
+    plot_bottom: int = 160
+    segments: list[tuple[TrendPoint, TrendPoint]] = field(default_factory=list)
+
+    @property
+    def axis_y(self) -> int:
+        return self.plot_bottom + 14
+
+    @property
+    def year_y(self) -> int:
+        return self.plot_bottom + 32
+
+
+def trend_chart(points: Sequence[TrendPoint], *, subject: str) -> TrendChart:
+    """The median per year as a line with labelled points; years without a median (under
+    the threshold) keep their place on the axis and break the line."""
+    points = list(points)
+    chart = TrendChart(
+        title=f"Median salary expectation by year: {subject}",
+        description=_trend_description(points),
+        points=points,
+    )
+    count = len(points)
+    for index, point in enumerate(points):
+        point.x = 50.0 if count == 1 else round(8 + 84 * index / (count - 1), 2)
+    medians = [point.median for point in points if point.median is not None]
+    if medians:
+        low, high = min(medians), max(medians)
+        pad = max((high - low) * 0.15, high * 0.05, 1)
+        low, high = low - pad, high + pad
+        span = chart.plot_bottom - chart.plot_top
+        for point in points:
+            if point.median is not None:
+                point.y = round(chart.plot_bottom - span * (point.median - low) / (high - low))
+    chart.segments = [
+        (a, b)
+        for a, b in zip(points, points[1:], strict=False)
+        if a.median is not None and b.median is not None
+    ]
+    return chart
+
+
+def _trend_description(points: Sequence[TrendPoint]) -> str:
+    shown = [f"{p.year}: {money(p.median) if p.median else 'not enough data'}" for p in points]
+    return "Median by year — " + ", ".join(shown) + "."
+
+
+@dataclass
+class PercentileStrip:
+    """p10–p90 whisker, p25–p75 box, median and mean ticks, on the slice's salary range."""
+
+    ticks: dict[str, float]  # percent positions
+    low: int
+    high: int
+    description: str
+
+    @property
+    def box_width(self) -> float:
+        return round(self.ticks["p75"] - self.ticks["p25"], 2)
+
+
+def percentile_strip(
+    *, p10: int, p25: int, median: int, p75: int, p90: int, mean: int, low: int, high: int
+) -> PercentileStrip:
+    span = max(high - low, 1)
+
+    def at(value: int) -> float:
+        return round(2 + 96 * (value - low) / span, 2)
+
+    return PercentileStrip(
+        ticks={
+            "p10": at(p10),
+            "p25": at(p25),
+            "median": at(median),
+            "p75": at(p75),
+            "p90": at(p90),
+            "mean": at(mean),
+        },
+        low=low,
+        high=high,
+        description=(
+            f"10% of offers are at or below {money(p10)}, a quarter at or below {money(p25)}, "
+            f"half at or below {money(median)}, three quarters at or below {money(p75)} and "
+            f"90% at or below {money(p90)}; the mean is {money(mean)}."
+        ),
+    )
