@@ -62,26 +62,31 @@ class SalaryStatFilter(filters.FilterSet):
     specialization = SlugOrAllFilter(
         field_name="specialization",
         model=Specialization,
+        label="Specialization",
         help_text='A specialization slug, or "all" for the roll-up across specializations.',
     )
     technology = SlugOrAllFilter(
         field_name="technology",
         model=Technology,
+        label="Technology",
         help_text='A technology slug, or "all" for the roll-up across technologies.',
     )
     year = filters.NumberFilter(
         field_name="year",
+        label="Year",
         min_value=MIN_YEAR,
         max_value=MAX_YEAR,
         help_text="Calendar year of the offers.",
     )
     min_offers = filters.NumberFilter(
         field_name="offers",
+        label="Minimum offers",
         lookup_expr="gte",
         min_value=0,
         help_text="Only slices with at least this many offers.",
     )
     ordering = NullsLastOrderingFilter(
+        label="Ordering",
         fields=(("median", "median"), ("offers", "offers"), ("year", "year")),
         help_text="median, offers or year; prefix with - for descending.",
     )

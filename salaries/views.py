@@ -431,6 +431,10 @@ def explorer(request: HttpRequest):
     context["selected"] = data
     if not filterset.is_valid():
         context["errors"] = filterset.errors
+        context["error_list"] = [
+            (filterset.form[name].label or name, messages)
+            for name, messages in filterset.errors.items()
+        ]
         return render(request, "salaries/explorer.html", context, status=400)
     year = filterset.form.cleaned_data["year"]
     page = Paginator(filterset.qs, EXPLORER_PAGE_SIZE).get_page(request.GET.get("page"))

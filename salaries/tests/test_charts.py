@@ -1,0 +1,123 @@
+"""Chart geometry: folding the histogram's tail, the median marker, the trend line."""
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from salaries.charts import (
+    MAX_BANDS,
+    TrendPoint,
+    fold_histogram,
+    histogram_chart,
+    money,
+    percentile_strip,
+    ranking_chart,
+    trend_chart,
+)
+from salaries.stats import band_label
+
+
+def bands_from(start: int, counts: list[int]) -> list[dict]:
+    return [
+        {"from": start + 500 * i, "to": start + 500 * (i + 1), "label": band_label(start + 500 * i),
+         "offers": n}
+        for i, n in enumerate(counts)
+    ]  # fmt: skip
+
+
+histograms = st.builds(
+    bands_from,
+    st.integers(0, 40).map(lambda n: n * 500),
+    st.lists(st.integers(0, 400), min_size=1, max_size=120).filter(lambda c: c[0] and c[-1]),
+)
+
+
+@given(histograms)
+def test_folding_keeps_every_offer_and_the_bands_contiguous(histogram):
+    shown = fold_histogram(histogram)
+    assert sum(b["offers"] for b in shown) == sum(b["offers"] for b in histogram)
+    assert len(shown) <= max(MAX_BANDS, 1)
+    assert shown[0]["from"] == histogram[0]["from"]
+    assert shown[-1]["to"] == histogram[-1]["to"]
+    for before, after in zip(shown, shown[1:], strict=False):
+        assert before["to"] == after["from"]
+    assert shown[:-1] == histogram[: len(shown) - 1], "only the tail is folded"
+
+
+@given(histograms)
+def test_a_folded_band_says_and_more_and_holds_a_thin_tail(histogram):
+    shown = fold_histogram(histogram)
+    if shown[-1].get("folded"):
+        assert shown[-1]["label"] == f"{band_label(shown[-1]['from'])} and more"
+        total = sum(b["offers"] for b in histogram)
+        if len(histogram) <= MAX_BANDS:
+            assert shown[-1]["offers"] <= total * 0.02 + 400  # a thin tail, at most one band more
+    else:
+        assert shown == histogram
+
+
+def test_a_short_histogram_is_not_folded():
+    histogram = bands_from(5000, [3, 10, 4])
+    assert fold_histogram(histogram) == histogram
+
+
+def test_a_long_thin_tail_folds_into_one_band():
+    histogram = bands_from(3000, [50, 80, 100, 60, 30] + [1, 0, 0, 1, 2, 1])  # 5 of 325 past 5k+
+    shown = fold_histogram(histogram)
+    assert [b["label"] for b in shown] == ["3k+", "3.5k+", "4k+", "4.5k+", "5k+", "5.5k+ and more"]
+    assert shown[-1]["offers"] == 5 and shown[-1]["to"] == histogram[-1]["to"]
+
+
+def test_histogram_chart_marks_the_median_inside_its_band():
+    histogram = bands_from(5000, [10, 20, 10])
+    chart = histogram_chart(histogram, median=5750, subject="Flask")
+    assert [bar.highlight for bar in chart.bars] == [False, True, False]
+    band = chart.bars[1]
+    assert chart.marker.y == band.y + chart.row_height // 2  # half-way through 5500–5999
+    assert chart.marker.label == "median $5,750"
+    assert [bar.width for bar in chart.bars] == [
+        chart.bar_area / 2,
+        chart.bar_area,
+        chart.bar_area / 2,
+    ]
+    assert chart.height == chart.top + 3 * chart.row_height + 8
+    assert "the most offers (20) in the 5.5k+ band" in chart.description
+
+
+def test_ranking_chart_keeps_the_given_order():
+    chart = ranking_chart(
+        [("Flask", 10, "10", "/f/"), ("Django", 40, "40", "/d/")],
+        title="t",
+        description="d",
+        value_heading="Offers",
+    )
+    assert [(bar.label, bar.href) for bar in chart.bars] == [("Flask", "/f/"), ("Django", "/d/")]
+    assert chart.bars[1].width == chart.bar_area
+
+
+def test_trend_breaks_the_line_at_years_without_a_median():
+    points = [
+        TrendPoint(year=2021, median=4000, offers=10),
+        TrendPoint(year=2022, median=None, offers=2),
+        TrendPoint(year=2023, median=5000, offers=10),
+        TrendPoint(year=2024, median=6000, offers=10),
+    ]
+    chart = trend_chart(points, subject="Flask")
+    assert [(a.year, b.year) for a, b in chart.segments] == [(2023, 2024)]
+    assert [p.x for p in chart.points] == [8.0, 36.0, 64.0, 92.0]
+    assert chart.points[3].y < chart.points[2].y < chart.points[0].y, "higher median, higher up"
+    assert "2022: not enough data" in chart.description
+
+
+def test_percentile_strip_orders_its_ticks():
+    strip = percentile_strip(
+        p10=3000, p25=4000, median=5000, p75=6500, p90=8000, mean=5200, low=2000, high=10000
+    )
+    ticks = strip.ticks
+    assert ticks["p10"] < ticks["p25"] < ticks["median"] < ticks["p75"] < ticks["p90"]
+    assert strip.box_width == round(ticks["p75"] - ticks["p25"], 2)
+    assert "$5,000" in strip.description
+
+
+def test_money():
+    assert money(7707) == "$7,707"
+    assert money(None) == "—"
