@@ -62,14 +62,18 @@ def salary_stat_years() -> list[int]:
 def salary_stat_related(*, stat: SalaryStat, limit: int = 8) -> list[SalaryStat]:
     """Slices to compare a page with: same specialization (or roll-up) and year, for the
     technologies editors related to this one, else the most offered technologies."""
-    same_scope = salary_stat_queryset().filter(
-        year=stat.year,
-        technology__isnull=False,
-        **(
-            {"specialization": stat.specialization_id}
-            if stat.specialization_id
-            else {"specialization__isnull": True}
-        ),
+    same_scope = (
+        salary_stat_queryset()
+        .defer("histogram", "by_seniority")
+        .filter(
+            year=stat.year,
+            technology__isnull=False,
+            **(
+                {"specialization": stat.specialization_id}
+                if stat.specialization_id
+                else {"specialization__isnull": True}
+            ),
+        )
     )
     if stat.technology_id:
         related = list(

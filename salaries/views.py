@@ -216,7 +216,7 @@ def salary_page(request: HttpRequest, specialization: str, technology: str, year
         "min_offers": settings.SALARY_MIN_OFFERS,
         "seniority": _seniority_rows(stat),
         "related": _related_rows(stat) if stat.published else [],
-        "trend": trend_chart(
+        "trend_svg": trend_chart(
             [
                 TrendPoint(
                     year=row.year,
@@ -228,7 +228,7 @@ def salary_page(request: HttpRequest, specialization: str, technology: str, year
                 for row in history
             ],
             subject=subject,
-        ),
+        ).render("trend"),
         "trend_rows": [
             {
                 "year": row.year,
@@ -248,14 +248,17 @@ def salary_page(request: HttpRequest, specialization: str, technology: str, year
         ),
     }
     if stat.published:
-        context["histogram"] = histogram_chart(
-            stat.histogram, median=stat.median, subject=f"{subject}, {year}"
-        )
-        context["bands"] = stat.histogram
-        context["strip"] = percentile_strip(
+        chart = histogram_chart(stat.histogram, median=stat.median, subject=f"{subject}, {year}")
+        context["histogram_svg"] = chart.render("histogram")
+        context["histogram_folded"] = len(chart.bars) < len(stat.histogram)
+        context["bands"] = [
+            (band["label"], money(band["from"]), money(band["to"] - 1), f"{band['offers']:,}")
+            for band in stat.histogram
+        ]
+        context["strip_svg"] = percentile_strip(
             p10=stat.p10, p25=stat.p25, median=stat.median, p75=stat.p75, p90=stat.p90,
             mean=stat.mean, low=stat.histogram[0]["from"], high=stat.histogram[-1]["to"],
-        )  # fmt: skip
+        ).render("strip")  # fmt: skip
         context["json_ld"] = _salary_json_ld(stat, url)
     response = render(request, "salaries/salary_page.html", context)
     if not stat.published:
@@ -353,7 +356,7 @@ def specialization_page(request: HttpRequest, specialization: str):
         "rollup": rollup,
         "rows": ranking,
         "min_offers": settings.SALARY_MIN_OFFERS,
-        "offers_chart": ranking_chart(
+        "offers_svg": ranking_chart(
             [
                 (row.technology.name, row.offers, f"{row.offers:,}", row.get_absolute_url())
                 for row in by_offers
@@ -361,8 +364,9 @@ def specialization_page(request: HttpRequest, specialization: str):
             title=f"Most offered technologies: {subject}, {year}",
             description=", ".join(f"{row.technology.name} {row.offers:,}" for row in by_offers),
             value_heading="Offers",
-        ),
-        "median_chart": ranking_chart(
+        ).render("by-offers"),
+        "has_medians": bool(by_median),
+        "median_svg": ranking_chart(
             [
                 (row.technology.name, row.median, money(row.median), row.get_absolute_url())
                 for row in by_median
@@ -372,7 +376,7 @@ def specialization_page(request: HttpRequest, specialization: str):
                 f"{row.technology.name} {money(row.median)}" for row in by_median
             ),
             value_heading="Median",
-        ),
+        ).render("by-median"),
         "canonical_url": request.build_absolute_uri(request.path)
         + (f"?year={year}" if year != years[0] else ""),
     }

@@ -1,0 +1,9 @@
+"""Production settings plus one bare view, for the page benchmark only (``bench/urls.py``).
+
+The benchmark serves the real site and a bare view from the same process, with the same
+middleware, database and cache, so the two throughputs compare like for like.
+"""
+
+from portal.settings.production import *  # noqa: F403
+
+ROOT_URLCONF = "bench.urls"
