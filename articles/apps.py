@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = "Articles"
+
+    def ready(self) -> None:
+        from articles import signals  # noqa: F401  (connects the receivers)
+        from articles.topics import topic_article_find
+        from salaries.topics import register_topic_article_finder
+
+        register_topic_article_finder(topic_article_find)

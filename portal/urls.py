@@ -7,7 +7,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal import views
-from portal.api import router
+from portal.api import api_v2, router
 from salaries.sitemaps import SalaryPageSitemap
 
 SITEMAPS = {"pages": WagtailSitemap, "salaries": SalaryPageSitemap}
@@ -18,6 +18,9 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", include(router.urls)),
     path("salaries/", include("salaries.urls")),
+    path("api/v2/", api_v2.urls),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("", include("articles.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
 

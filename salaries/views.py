@@ -8,15 +8,13 @@ they never aggregate offers. Every 200 is cached under the statistics generation
 from __future__ import annotations
 
 import csv
-import json
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 
 from salaries import selectors
 from salaries.caching import cached_page
@@ -41,12 +39,6 @@ CARD_HELP = {
     "median": "Half of the offers came at a lower salary expectation, half at a higher one.",
     "candidates": "Distinct candidates who received those offers.",
 }
-
-_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
-
-
-def _json_ld(data: dict) -> str:
-    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES))  # noqa: S308
 
 
 def _lowercase_redirect(request: HttpRequest, *slugs: str) -> HttpResponse | None:
@@ -84,16 +76,6 @@ def _change(current: int | None, previous: int | None) -> dict | None:
     }
 
 
-def _share_links(url: str, text: str) -> list[dict]:
-    u, t = quote(url, safe=""), quote(text, safe="")
-    return [
-        {"name": "LinkedIn", "href": f"https://www.linkedin.com/sharing/share-offsite/?url={u}"},
-        {"name": "X", "href": f"https://x.com/intent/post?url={u}&text={t}"},
-        {"name": "Facebook", "href": f"https://www.facebook.com/sharer/sharer.php?u={u}"},
-        {"name": "Email", "href": f"mailto:?subject={t}&body={u}"},
-    ]
-
-
 # --- The salary page ---
 
 
@@ -121,7 +103,7 @@ def _related_rows(stat: SalaryStat) -> list[dict]:
     return rows
 
 
-def _salary_json_ld(stat: SalaryStat, url: str) -> str:
+def _salary_json_ld(stat: SalaryStat, url: str) -> dict:
     data = {
         "@context": "https://schema.org",
         "@type": "Occupation",
@@ -150,7 +132,7 @@ def _salary_json_ld(stat: SalaryStat, url: str) -> str:
     }
     if stat.technology_id:
         data["skills"] = stat.technology.name
-    return _json_ld(data)
+    return data
 
 
 def _meta_description(stat: SalaryStat) -> str:
@@ -241,7 +223,6 @@ def salary_page(request: HttpRequest, specialization: str, technology: str, year
         "article": topic_article_get(
             specialization=stat.specialization, technology=stat.technology
         ),
-        "share_links": _share_links(url, stat.title),
         "csv_url": reverse(
             "salaries:histogram-csv",
             args=[stat.specialization_slug, stat.technology_slug, stat.year],

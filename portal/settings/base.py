@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "articles",
     "salaries",
     "wagtail.contrib.forms",
+    "wagtail.contrib.table_block",
+    "wagtail.api.v2",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.settings",

@@ -1,0 +1,144 @@
+"""The newsletter: subscribe with double opt-in, confirm, unsubscribe.
+
+Articles and the home page carry a plain GET form that leads here, so the cached public
+pages hold no CSRF token or session; this page, never cached, carries the token for the
+POST. Every answer to a subscription is the same whether or not the address was known.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django import forms
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from articles.models import Subscriber
+from salaries.models import Technology
+
+RATE_LIMIT = 5  # subscription attempts per address (IP) and hour
+RATE_WINDOW = 60 * 60
+
+
+class SubscribeForm(forms.Form):
+    email = forms.EmailField(
+        max_length=254,
+        error_messages={"invalid": "Enter an email address such as name@example.com."},
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "placeholder": "you@example.com"}),
+    )
+    topics = forms.ModelMultipleChoiceField(
+        queryset=Technology.objects.order_by("name"),
+        required=False,
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave empty to hear about everything.",
+    )
+    # A field people never see: bots that fill every input reveal themselves.
+    website = forms.CharField(required=False, label="Leave this empty")
+
+
+def subscriber_subscribe(*, email: str, topics) -> None:
+    """Start (or restart) a subscription and email the confirmation link; an address
+    that is already confirmed gets a note with its unsubscribe link instead."""
+    email = email.strip().casefold()
+    with transaction.atomic():
+        subscriber, created = Subscriber.objects.select_for_update().get_or_create(
+            email=email, defaults={"token": secrets.token_urlsafe(32)}
+        )
+        if subscriber.status != Subscriber.Status.CONFIRMED:
+            subscriber.status = Subscriber.Status.PENDING
+            subscriber.save(update_fields=["status"])
+            subscriber.topics.set(topics)
+            template, subject = "newsletter/email_confirm.txt", "Confirm your subscription"
+        else:
+            template, subject = "newsletter/email_already.txt", "You are already subscribed"
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    context = {
+        "confirm_url": base + reverse("newsletter:confirm", args=[subscriber.token]),
+        "unsubscribe_url": base + reverse("newsletter:unsubscribe", args=[subscriber.token]),
+        "site_name": settings.WAGTAIL_SITE_NAME,
+    }
+    send_mail(
+        f"{settings.WAGTAIL_SITE_NAME}: {subject}",
+        render_to_string(template, context),
+        None,
+        [subscriber.email],
+    )
+
+
+def _over_rate_limit(request: HttpRequest) -> bool:
+    key = "newsletter:attempts:" + request.META.get("REMOTE_ADDR", "unknown")
+    cache.add(key, 0, RATE_WINDOW)
+    try:
+        attempts = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, RATE_WINDOW)
+        attempts = 1
+    return attempts > RATE_LIMIT
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def subscribe(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = SubscribeForm(request.POST)
+        if _over_rate_limit(request):
+            return render(request, "newsletter/subscribe.html", {"form": form, "limited": True},
+                          status=429)  # fmt: skip
+        if form.is_valid():
+            if not form.cleaned_data["website"]:
+                subscriber_subscribe(
+                    email=form.cleaned_data["email"], topics=form.cleaned_data["topics"]
+                )
+            return redirect("newsletter:thanks")
+        return render(request, "newsletter/subscribe.html", {"form": form}, status=400)
+    initial = {"email": request.GET.get("email", "")[:254]}
+    topic = request.GET.get("topic", "").strip().lower()[:50]
+    if topic:
+        initial["topics"] = Technology.objects.filter(slug=topic)
+    return render(request, "newsletter/subscribe.html", {"form": SubscribeForm(initial=initial)})
+
+
+@never_cache
+def thanks(request: HttpRequest) -> HttpResponse:
+    return render(request, "newsletter/thanks.html")
+
+
+def _subscriber(token: str) -> Subscriber:
+    subscriber = Subscriber.objects.filter(token=token).first()
+    if subscriber is None:
+        raise Http404("This link is not valid any more.")
+    return subscriber
+
+
+@never_cache
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    subscriber = _subscriber(token)
+    if subscriber.status != Subscriber.Status.CONFIRMED:
+        subscriber.status = Subscriber.Status.CONFIRMED
+        subscriber.confirmed_at = timezone.now()
+        subscriber.save(update_fields=["status", "confirmed_at"])
+    return render(request, "newsletter/confirmed.html", {"subscriber": subscriber})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET asks (mail scanners follow links, so it changes nothing); POST unsubscribes."""
+    subscriber = _subscriber(token)
+    if request.method == "POST":
+        if subscriber.status != Subscriber.Status.UNSUBSCRIBED:
+            subscriber.status = Subscriber.Status.UNSUBSCRIBED
+            subscriber.unsubscribed_at = timezone.now()
+            subscriber.save(update_fields=["status", "unsubscribed_at"])
+        return render(request, "newsletter/unsubscribed.html")
+    return render(request, "newsletter/unsubscribe.html", {"subscriber": subscriber})
