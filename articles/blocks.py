@@ -304,6 +304,7 @@ class CaptionedImageBlock(blocks.StructBlock):
         icon = "image"
         template = "blocks/image.html"
         description = "An image with alt text and an optional caption."
+        preview_value = {"caption": "Chosen images appear here with their caption."}
 
 
 class DataTableBlock(TableBlock):

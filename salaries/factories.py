@@ -62,3 +62,21 @@ class OfferFactory(factory.django.DjangoModelFactory):
             OfferTechnology.objects.bulk_create(
                 OfferTechnology(offer=self, technology=tech) for tech in extracted
             )
+
+
+SENIORITY_LEVELS = ["junior", "middle", "senior", "expert", ""]
+
+
+def add_offers(spec, techs, year, count, *, rng, base=6000, candidates=None):
+    """``count`` offers for one slice with salaries spread around ``base`` (random but
+    reproducible through ``rng``), from a pool of about a third as many candidates."""
+    people = candidates or [CandidateFactory() for _ in range(max(1, count // 3))]
+    for _ in range(count):
+        OfferFactory(
+            specialization=spec,
+            technologies=techs,
+            salary=max(1, int(rng.gauss(base, base * 0.3))),
+            offered_on=datetime.date(year, rng.randint(1, 12), rng.randint(1, 28)),
+            seniority=rng.choice(SENIORITY_LEVELS),
+            candidate=rng.choice(people),
+        )

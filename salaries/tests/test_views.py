@@ -12,12 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from salaries.charts import fold_histogram
-from salaries.factories import (
-    CandidateFactory,
-    OfferFactory,
-    SpecializationFactory,
-    TechnologyFactory,
-)
+from salaries.factories import OfferFactory, TechnologyFactory, add_offers
 from salaries.models import SalaryStat
 from salaries.selectors import salary_stat_get
 from salaries.services import salary_stats_refresh
@@ -26,54 +21,6 @@ from salaries.topics import TopicArticle, _finders, register_topic_article_finde
 pytestmark = pytest.mark.django_db
 
 SALARY_PAGE = "/salaries/back-end/flask/2024/"
-LEVELS = ["junior", "middle", "senior", "expert", ""]
-
-
-def add_offers(spec, techs, year, count, *, rng, base=6000, candidates=None):
-    people = candidates or [CandidateFactory() for _ in range(max(1, count // 3))]
-    for _ in range(count):
-        OfferFactory(
-            specialization=spec,
-            technologies=techs,
-            salary=max(1, int(rng.gauss(base, base * 0.3))),
-            offered_on=datetime.date(year, rng.randint(1, 12), rng.randint(1, 28)),
-            seniority=rng.choice(LEVELS),
-            candidate=rng.choice(people),
-        )
-
-
-@pytest.fixture
-def catalogue():
-    back_end = SpecializationFactory(
-        slug="back-end", name="Back-End", role_title="Back-End Web Developer"
-    )
-    front_end = SpecializationFactory(slug="front-end", name="Front-End")
-    flask = TechnologyFactory(slug="flask", name="Flask")
-    django = TechnologyFactory(slug="django", name="Django")
-    fastapi = TechnologyFactory(slug="fastapi", name="FastAPI")
-    react = TechnologyFactory(slug="react", name="React")
-    flask.related.add(django, fastapi)
-    return {
-        "back-end": back_end,
-        "front-end": front_end,
-        "flask": flask,
-        "django": django,
-        "fastapi": fastapi,
-        "react": react,
-    }
-
-
-@pytest.fixture
-def published(catalogue):
-    rng = random.Random(2024)
-    c = catalogue
-    add_offers(c["back-end"], [c["flask"]], 2024, 60, rng=rng, base=7700)
-    add_offers(c["back-end"], [c["flask"]], 2023, 40, rng=rng, base=7000)
-    add_offers(c["back-end"], [c["django"]], 2024, 30, rng=rng, base=6500)
-    add_offers(c["back-end"], [c["fastapi"]], 2024, 3, rng=rng, base=6000)  # under threshold
-    add_offers(c["front-end"], [c["react"]], 2024, 25, rng=rng, base=5000)
-    salary_stats_refresh(min_offers=5)
-    return c
 
 
 def text_of(response) -> str:

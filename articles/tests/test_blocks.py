@@ -1,0 +1,229 @@
+"""The article blocks as readers and editors meet them: every block renders on a published
+article, live blocks show the engine's current figures, and editors get clear errors."""
+
+import random
+import re
+from html import unescape
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.template.loader import get_template
+
+from articles import demo
+from articles.blocks import ArticleStreamBlock, SeniorityRowBlock, YearChoiceBlock
+from articles.models import ArticlePage
+from salaries.factories import add_offers
+from salaries.selectors import salary_stat_get, salary_stat_history
+from salaries.services import salary_stats_refresh
+
+pytestmark = pytest.mark.django_db
+
+
+def text_of(response) -> str:
+    html = response.content.decode()
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+def body_with_every_block(c, image):
+    """One of each block, in stored form, about the ``published`` catalogue."""
+    return [
+        demo.heading("What a back-end developer does"),
+        demo.paragraph("<p>Builds <b>APIs</b> and data models.</p>"),
+        demo.code("python", "print('<hello>')", "Hello from Python"),
+        demo.alternative(
+            "Django", "https://www.djangoproject.com/", "<p>Batteries included.</p>",
+            "python", "def view(request): ...", ["Admin included"], ["Heavier"],
+        ),
+        demo.seniority_table(
+            "Back-end with Flask", [("middle", "2–5 years", 3000, 4000, "Owns features.")],
+            c["back-end"].pk, c["flask"].pk, "2024",
+        ),
+        demo.related_technologies(
+            "Used with Flask",
+            [("SQLAlchemy", "<p>The ORM.</p>", ("python", "select(Offer)")),
+             ("Jinja", "<p>Templates.</p>", None)],
+        ),
+        demo.timeline("Flask history", [("0.1 · April 2010", "First release", "Small core.")]),
+        demo.callout("tip", "Good to know", "<p>Figures are live.</p>"),
+        {"type": "image", "value": {
+            "image": {"image": image.pk, "decorative": False, "alt_text": "A quiet office"},
+            "caption": "Where the code gets written"}},
+        demo.table([["Framework", "Since"], ["Flask", "2010"]], "Release years"),
+        demo.live_salary(c["back-end"].pk, c["flask"].pk, "2024"),
+        demo.salary_comparison(
+            "Flask against Django", c["back-end"].pk, [c["flask"].pk, c["django"].pk], "2024"
+        ),
+    ]  # fmt: skip
+
+
+def test_every_block_renders_on_a_published_article(client, published, make_article, image):
+    body = body_with_every_block(published, image)
+    assert {block["type"] for block in body} == set(ArticleStreamBlock().child_blocks), (
+        "a block type was added without a rendering test"
+    )
+    page = make_article(body, title="Every block")
+    response = client.get(page.url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    text = text_of(response)
+    assert '<h2 id="what-a-back-end-developer-does">What a back-end developer does</h2>' in html
+    assert "Builds APIs and data models." in text
+    assert 'class="highlight"' in html and "&lt;hello&gt;" in html  # Pygments, escaped
+    assert "Django" in text and "Admin included" in text and "Heavier" in text
+    assert "Owns features." in text and "$3,000–$4,000" in text
+    assert re.search(r"<ol>\s*<li>\s*<h3>SQLAlchemy</h3>", html)
+    assert "0.1 · April 2010" in text and "First release" in text
+    assert 'class="callout callout--tip"' in html and "Figures are live." in text
+    assert 'alt="A quiet office"' in html and "Where the code gets written" in text
+    assert "Release years" in text and re.search(r"<td\s*>\s*2010\s*</td>", html)
+    stat = salary_stat_get(specialization="back-end", technology="flask", year=2024)
+    assert f"Total offers {stat.offers:,}" in text
+    assert f"Median salary expectation ${stat.median:,}" in text
+    assert "Flask against Django" in text and html.count("<svg") >= 2
+    # The table of contents lists the H2 headings of the body.
+    assert '<a href="#flask-history">Flask history</a>' in html
+
+
+@pytest.mark.parametrize("name", list(ArticleStreamBlock().child_blocks))
+def test_every_block_has_a_template_icon_description_and_preview(name):
+    block = ArticleStreamBlock().child_blocks[name]
+    assert get_template(block.meta.template)
+    assert block.meta.icon and block.meta.icon != "placeholder"
+    assert len(block.meta.description) > 15
+    assert block.get_preview_value() is not None
+
+
+def test_block_previews_render_in_the_admin(admin_client):
+    """The block chooser's previews, with live blocks showing a placeholder without data."""
+    for name, block in ArticlePage.body.field.stream_block.child_blocks.items():
+        response = admin_client.get("/admin/block-preview/", {"id": block.definition_prefix})
+        assert response.status_code == 200, name
+    live = ArticlePage.body.field.stream_block.child_blocks["live_salary"]
+    response = admin_client.get("/admin/block-preview/", {"id": live.definition_prefix})
+    assert "No published salary figures yet" in response.content.decode()
+
+
+def test_live_block_follows_a_statistics_recompute(
+    client, published, make_article, django_capture_on_commit_callbacks
+):
+    c = published
+    page = make_article([demo.live_salary(c["back-end"].pk, c["flask"].pk, "2024")])
+    before = salary_stat_get(specialization="back-end", technology="flask", year=2024)
+    text = text_of(client.get(page.url))
+    assert f"Total offers {before.offers:,}" in text
+    assert f"Median salary expectation ${before.median:,}" in text
+
+    add_offers(c["back-end"], [c["flask"]], 2024, 40, rng=random.Random(7), base=12000)
+    with django_capture_on_commit_callbacks(execute=True):
+        salary_stats_refresh(min_offers=5)
+    after = salary_stat_get(specialization="back-end", technology="flask", year=2024)
+    assert after.offers == before.offers + 40 and after.median > before.median
+
+    text = text_of(client.get(page.url))
+    assert f"Total offers {after.offers:,}" in text
+    assert f"Median salary expectation ${after.median:,}" in text
+    assert f"${before.median:,}" not in text
+
+
+def test_latest_means_the_newest_year_with_data(client, published, make_article):
+    c = published
+    page = make_article([demo.live_salary(c["back-end"].pk, c["flask"].pk, "latest")])
+    newest = salary_stat_history(specialization="back-end", technology="flask").last()
+    assert newest.year == 2024
+    text = text_of(client.get(page.url))
+    assert "Back-End Web Developer with Flask Salary in 2024" in text
+    assert f"Total offers {newest.offers:,}" in text
+
+
+def test_live_block_without_data_says_so_and_under_threshold_shows_no_salary(
+    client, published, make_article
+):
+    c = published
+    page = make_article(
+        [
+            demo.live_salary(c["front-end"].pk, c["flask"].pk, "2024"),
+            demo.live_salary(c["back-end"].pk, c["fastapi"].pk, "2024"),
+        ]
+    )
+    text = text_of(client.get(page.url))
+    assert re.search(
+        r"No published salary figures yet for Front-End[\w ]* with Flask in 2024", text
+    )
+    assert "Fewer than 5 offers: no salary figures yet." in text
+    fastapi = salary_stat_get(specialization="back-end", technology="fastapi", year=2024)
+    assert f"Total offers {fastapi.offers}" in text
+
+
+def test_seniority_table_flags_a_level_whose_live_median_leaves_the_range(
+    client, published, make_article
+):
+    c = published
+    live = salary_stat_get(specialization="back-end", technology="flask", year=2024).by_seniority
+    senior = live["senior"]["median"]
+    rows = [
+        ("senior", "5–8 years", senior - 100, senior + 100, "Inside the range."),
+        ("junior", "0–2 years", 1, 2, "Far below the market."),
+    ]
+    page = make_article(
+        [demo.seniority_table("Flask", rows, c["back-end"].pk, c["flask"].pk, "2024")]
+    )
+    html = client.get(page.url).content.decode()
+    flagged = re.findall(r'<tr class="is-flagged">\s*<th scope="row">(\w+)</th>', html)
+    assert flagged == ["Junior"]
+    assert f"${senior:,}" in html and f"${live['junior']['median']:,}" in html
+    assert html.count("outside the range") == 1
+
+
+def test_comparison_orders_the_chart_by_median_and_marks_missing_slices(
+    client, published, make_article
+):
+    c = published
+    page = make_article(
+        [
+            demo.salary_comparison(
+                "Compared",
+                c["back-end"].pk,
+                [c["django"].pk, c["flask"].pk, c["react"].pk],
+                "2024",
+            )
+        ]
+    )
+    html = client.get(page.url).content.decode()
+    flask = salary_stat_get(specialization="back-end", technology="flask", year=2024)
+    django = salary_stat_get(specialization="back-end", technology="django", year=2024)
+    section = html[html.index('class="salary-comparison"') :]
+    chart = section[section.index("<svg") : section.index("</svg>")]
+    first, second = sorted(
+        [("Flask", flask.median), ("Django", django.median)], key=lambda r: -r[1]
+    )
+    assert chart.index(first[0]) < chart.index(second[0])
+    assert f"${flask.median:,}" in html and f"${django.median:,}" in html
+    assert "No published figures yet" in html  # React has no back-end slice
+
+
+def test_year_choice_accepts_a_year_or_latest_and_explains_anything_else():
+    block = YearChoiceBlock()
+    assert block.clean("2024") == "2024"
+    assert block.clean(" Latest ") == "latest"
+    for bad in ("20x4", "1999", "next"):
+        with pytest.raises(ValidationError, match="Enter a year from 2000 to 2100"):
+            block.clean(bad)
+
+
+def test_seniority_row_with_an_upside_down_range_is_refused():
+    block = SeniorityRowBlock()
+    value = block.to_python(
+        {"level": "junior", "years": "0–2", "salary_from": 5000, "salary_to": 1000,
+         "responsibilities": "x"}
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as error:
+        block.clean(value)
+    assert "below its bottom" in str(error.value.block_errors["salary_to"])
+
+
+def test_code_block_escapes_markup_and_survives_an_unknown_language():
+    from articles.blocks import highlight_code
+
+    html = highlight_code("<script>alert(1)</script>", "no-such-language")
+    assert "<script>" not in html and "&lt;script&gt;" in html
