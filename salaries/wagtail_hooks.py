@@ -1,10 +1,46 @@
 """The Salaries menu in the Wagtail admin: editors name and describe what offers refer to."""
 
+from django import forms
+from django.db.models import Q
+from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from salaries.models import Partner, Specialization, Technology
+
+
+class NameSearchForm(BaseFilterForm):
+    """A search box for choosers of catalogue entries (by name or slug, in the database:
+    the catalogue grows through imports, which no search index would follow)."""
+
+    q = forms.CharField(
+        label="Search term",
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "Search by name"}),
+    )
+
+    def filter(self, objects):
+        objects = super().filter(objects)
+        query = (self.cleaned_data.get("q") or "").strip()
+        if query:
+            objects = objects.filter(Q(name__icontains=query) | Q(slug__icontains=query))
+            self.is_searching, self.search_query = True, query
+        return objects
+
+
+class CatalogueChooseView(ChooseView):
+    filter_form_class = NameSearchForm
+
+
+class CatalogueChooseResultsView(ChooseResultsView):
+    filter_form_class = NameSearchForm
+
+
+class CatalogueChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = CatalogueChooseView
+    choose_results_view_class = CatalogueChooseResultsView
 
 
 class SpecializationViewSet(SnippetViewSet):
@@ -14,6 +50,7 @@ class SpecializationViewSet(SnippetViewSet):
     list_display = ["name", "role_title", "slug"]
     search_fields = ["name", "slug", "role_title"]
     search_backend_name = None  # plain database filtering: no search index to keep
+    chooser_viewset_class = CatalogueChooserViewSet
     ordering = ["name"]
     copy_view_enabled = False
     panels = [
@@ -31,6 +68,7 @@ class TechnologyViewSet(SnippetViewSet):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     search_backend_name = None
+    chooser_viewset_class = CatalogueChooserViewSet
     ordering = ["name"]
     copy_view_enabled = False
     panels = [

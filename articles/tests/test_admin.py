@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
@@ -192,3 +193,16 @@ def test_admin_menu_groups_what_editors_manage(admin_client):
     labels = menu.group(1) if menu else html
     for label in ("Pages", "Salaries", "Newsletter", "Images"):
         assert f'"{label}"' in labels, label
+
+
+def test_catalogue_choosers_search_by_name(admin_client, catalogue):
+    """Live blocks pick a specialization and a technology from choosers that can search:
+    the catalogue has dozens of technologies, more than one page of the chooser."""
+    from salaries.models import Technology
+
+    viewset = Technology.snippet_viewset.chooser_viewset
+    url = reverse(viewset.get_url_name("choose_results"))
+    html = admin_client.get(url, {"q": "fla"}).content.decode()
+    assert "Flask" in html and "Django" not in html
+    modal = admin_client.get(reverse(viewset.get_url_name("choose")))
+    assert 'name="q"' in modal.json()["html"]
