@@ -40,3 +40,15 @@ def test_two_demo_setups_never_share_a_password(monkeypatch):
     one = run(username="first")
     two = run(username="second")
     assert one.split("first / ")[1].split()[0] != two.split("second / ")[1].split()[0]
+
+
+def test_prepare_demo_points_the_site_at_the_demo_address(client, monkeypatch):
+    from wagtail.models import Site
+
+    monkeypatch.delenv("DJANGO_SUPERUSER_PASSWORD", raising=False)
+    run(url="http://127.0.0.1:8000")
+    site = Site.objects.get(is_default_site=True)
+    assert (site.hostname, site.port) == ("127.0.0.1", 8000)
+    # Absolute links that Wagtail builds now lead to the demo server.
+    html = client.get("/articles/", HTTP_HOST="127.0.0.1:8000").content.decode()
+    assert '<link rel="canonical" href="http://127.0.0.1:8000/articles/">' in html

@@ -2,11 +2,13 @@
 
 import os
 import secrets
+from urllib.parse import urlsplit
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from wagtail.models import Site
 
 
 class Command(BaseCommand):
@@ -34,6 +36,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, username, url, skip_data, **options):
         login = self._ensure_admin(username)
+        self._point_site_at(url)
         if not skip_data:
             available = get_commands()
             for name in ("load_demo_data", "compute_salary_stats"):
@@ -43,9 +46,22 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("The demo is ready:"))
         self.stdout.write(f"  Site        {url}/")
         self.stdout.write(f"  Salaries    {url}/salaries/")
+        self.stdout.write(f"  Flask page  {url}/salaries/back-end/flask/2024/")
+        self.stdout.write(f"  Articles    {url}/articles/")
         self.stdout.write(f"  Admin       {url}/admin/")
         self.stdout.write(f"  API         {url}/api/v1/")
         self.stdout.write(login)
+
+    def _point_site_at(self, url: str) -> None:
+        """Wagtail builds absolute links (canonical URLs, feeds, sitemaps) from the default
+        Site: make it the address the demo serves on."""
+        parts = urlsplit(url)
+        site = Site.objects.filter(is_default_site=True).first()
+        if site is None or not parts.hostname:
+            return
+        site.hostname = parts.hostname
+        site.port = parts.port or (443 if parts.scheme == "https" else 80)
+        site.save(update_fields=["hostname", "port"])
 
     @transaction.atomic
     def _ensure_admin(self, username: str) -> str:
