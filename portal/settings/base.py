@@ -71,12 +71,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Cached public pages are answered here, above the layers they do not need.
+    "salaries.caching.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -183,6 +185,20 @@ SALARY_MIN_OFFERS = int(os.environ.get("SALARY_MIN_OFFERS", "5"))
 # how long the server keeps a rendered page (a new statistics run makes it stale sooner).
 SALARY_PAGE_MAX_AGE = int(os.environ.get("SALARY_PAGE_MAX_AGE", "300"))
 SALARY_PAGE_CACHE_SECONDS = int(os.environ.get("SALARY_PAGE_CACHE_SECONDS", str(60 * 60 * 24)))
+# Paths that are never cached pages: PageCacheMiddleware does not look them up.
+PAGE_CACHE_SKIP_PREFIXES = [
+    "/admin/",
+    "/api/",
+    "/static/",
+    "/media/",
+    "/documents/",
+    "/newsletter/",
+    "/search/",
+    "/feeds/",
+    "/healthz",
+    "/robots.txt",
+    "/sitemap.xml",
+]
 
 # --- Logging ------------------------------------------------------------------------------
 LOGGING = {
