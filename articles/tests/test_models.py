@@ -86,7 +86,7 @@ def test_topic_without_published_figures_says_so(client, published, make_article
     assert "No published salary figures for" in text_of(client.get(page.url))
 
 
-def test_article_page_carries_seo_share_links_and_json_ld(client, make_article):
+def test_article_page_carries_seo_share_links_and_json_ld(client, make_article, image):
     page = make_article(
         [demo.heading("One"), demo.heading("Two"), demo.heading("Three")],
         title="A guide",
@@ -94,6 +94,7 @@ def test_article_page_carries_seo_share_links_and_json_ld(client, make_article):
         date=datetime.date(2026, 3, 4),
         tags=["Python"],
         search_description="A guide about things.",
+        social_image=image,
     )
     response = client.get(page.url)
     html = response.content.decode()
@@ -105,6 +106,9 @@ def test_article_page_carries_seo_share_links_and_json_ld(client, make_article):
     assert '<meta name="description" content="A guide about things.">' in html
     assert f'<link rel="canonical" href="{page.full_url}">' in html
     assert "https://www.linkedin.com/sharing/share-offsite/" in html
+    assert re.search(r'<meta property="og:image" content="http[^"]+fill-1200x630[^"]*">', html)
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
+    assert '<meta property="og:type" content="article">' in html
     # Three H2 headings make a table of contents.
     assert re.findall(r'<li><a href="#(\w+)">', html) == ["one", "two", "three"]
 
