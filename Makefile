@@ -9,7 +9,7 @@ PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= portal.settings.dev
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo run migrate test test-fast lint format bench check
+.PHONY: help install demo run serve migrate test test-fast lint format bench check
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}'
@@ -32,6 +32,14 @@ demo: migrate ## Install, migrate, load demo data and statistics, then serve on 
 
 run: migrate ## Serve the development site without touching the data
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+serve: install ## Serve with gunicorn and production settings (set SECRET_KEY, DATABASE_URL, REDIS_URL)
+	@for var in SECRET_KEY DATABASE_URL REDIS_URL; do \
+		[ -n "$${!var}" ] || { echo "make serve: set $$var first (see docs/deploy.md)"; exit 2; }; \
+	done
+	DJANGO_SETTINGS_MODULE=portal.settings.production $(PY) manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=portal.settings.production $(PY) manage.py collectstatic --noinput -v0
+	DJANGO_SETTINGS_MODULE=portal.settings.production $(VENV)/bin/gunicorn -c gunicorn.conf.py portal.wsgi:application
 
 test: install ## Run the whole test suite (set DATABASE_URL to run it on PostgreSQL)
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(VENV)/bin/pytest
