@@ -7,7 +7,8 @@ the 2-core benchmark machine this (2 × 4) served the cached salary page and the
 best of the layouts tried (2 × 4, 3 × 2, 4 × 2; see docs/benchmarks.md). Override with
 ``WEB_CONCURRENCY`` and ``GUNICORN_THREADS``.
 
-Every setting can also be given on the command line, which wins over this file.
+Every setting can also be given on the command line, which wins over this file. gunicorn
+reads this file from the working directory even without ``-c``.
 """
 
 import multiprocessing
@@ -20,11 +21,12 @@ worker_class = "gthread"
 keepalive = 5  # seconds an idle keep-alive connection stays open (behind a proxy: above its)
 timeout = 30  # a worker silent this long is killed and replaced
 graceful_timeout = 30
-# Recycle workers now and then, so a slow leak cannot grow without bound.
-max_requests = 5000
-max_requests_jitter = 500
+# Workers are not recycled (max_requests): at thousands of requests a second any useful
+# bound would restart a worker every few seconds. Set GUNICORN_CMD_ARGS="--max-requests N"
+# to recycle if a leak ever shows.
 # The reverse proxy on this host sets X-Forwarded-Proto; trust it from loopback only.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")  # stdout
+# No access log by default: the reverse proxy keeps one. "-" writes it to stdout.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

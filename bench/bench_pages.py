@@ -124,6 +124,7 @@ class Server:
         self.command = [
             str(Path(sys.executable).with_name("gunicorn")),
             "portal.wsgi:application",
+            "--config", str(ROOT / "gunicorn.conf.py"),
             "--bind", f"{HOST}:{PORT}",
             "--workers", str(workers),
             "--threads", str(threads),
