@@ -8,6 +8,7 @@ content version, so a cached page never outlives what it shows.
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -129,8 +130,8 @@ class ArticleIndexPage(CachedPageMixin, Page):
         context["page_obj"] = Paginator(articles, ARTICLES_PER_PAGE).get_page(
             request.GET.get("page")
         )
-        context["filter_query"] = "&".join(
-            f"{k}={v}" for k, v in (("tag", tag), ("topic", topic)) if v
+        context["filter_query"] = urlencode(
+            {k: v for k, v in (("tag", tag), ("topic", topic)) if v}
         )
         return context
 

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+from rest_framework.throttling import BaseThrottle
 
 from articles.models import Subscriber
 from salaries.models import Technology
@@ -76,7 +77,9 @@ def subscriber_subscribe(*, email: str, topics) -> None:
 
 
 def _over_rate_limit(request: HttpRequest) -> bool:
-    key = "newsletter:attempts:" + request.META.get("REMOTE_ADDR", "unknown")
+    # The client's address as the API's throttles see it (behind a proxy, from
+    # X-Forwarded-For as far as the configured number of proxies is trusted).
+    key = "newsletter:attempts:" + (BaseThrottle().get_ident(request) or "unknown")
     cache.add(key, 0, RATE_WINDOW)
     try:
         attempts = cache.incr(key)

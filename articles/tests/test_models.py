@@ -178,3 +178,10 @@ def test_home_page_shows_latest_articles_demand_and_the_newsletter(client, publi
     form = html[html.index('action="/newsletter/"') - 200 :]
     assert 'method="get"' in form[:400].lower()
     assert "Set-Cookie" not in response.headers
+
+
+def test_index_pagination_links_keep_the_filter(client, make_article, index):
+    for number in range(13):
+        make_article(title=f"Tagged {number}", tags=["a&b"])
+    html = client.get(index.url, {"tag": "ab"}).content.decode()
+    assert 'href="?tag=ab&amp;page=2"' in html
