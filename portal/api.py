@@ -1,5 +1,8 @@
-"""The ``/api/v1/`` router: every app registers its viewsets here, in one place."""
+"""The ``/api/v1/`` URLs: every app registers its viewsets here, in one place, next to
+the schema, its interactive docs (assets served locally) and a JSON 404 for the rest."""
 
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from salaries import api as salaries_api
@@ -13,3 +16,25 @@ router = PortalAPIRouter()
 router.register("stats", salaries_api.SalaryStatViewSet, basename="stats")
 router.register("specializations", salaries_api.SpecializationViewSet, basename="specialization")
 router.register("technologies", salaries_api.TechnologyViewSet, basename="technology")
+
+# The docs are public and not rate limited: they are static for a given release.
+DOCS = {"authentication_classes": [], "throttle_classes": []}
+SLUG, YEAR = salaries_api.SLUG, salaries_api.YEAR
+
+urlpatterns = [
+    re_path(
+        rf"^stats/(?P<specialization>{SLUG})/(?P<technology>{SLUG})/(?P<year>{YEAR})/$",
+        salaries_api.SalaryStatDetailView.as_view(),
+        name="stats-detail",
+    ),
+    re_path(
+        rf"^stats/(?P<specialization>{SLUG})/(?P<technology>{SLUG})/$",
+        salaries_api.SalaryStatHistoryView.as_view(),
+        name="stats-history",
+    ),
+    path("schema/", SpectacularAPIView.as_view(**DOCS), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema", **DOCS), name="api-docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema", **DOCS), name="api-redoc"),
+    *router.urls,
+    re_path(r"^(?P<path>.*)$", salaries_api.not_found),
+]

@@ -7,7 +7,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal import views
-from portal.api import router
+from salaries.api import partner_guide
 from salaries.sitemaps import SalaryPageSitemap
 
 SITEMAPS = {"pages": WagtailSitemap, "salaries": SalaryPageSitemap}
@@ -16,7 +16,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("api/v1/", include(router.urls)),
+    path("api/", partner_guide, name="partner-guide"),
+    path("api/v1/", include("portal.api")),
     path("salaries/", include("salaries.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]

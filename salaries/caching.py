@@ -1,4 +1,4 @@
-"""A lean cache for public pages built on the published statistics.
+"""A lean cache for public pages and API responses built on the published statistics.
 
 One cache round trip per request: the statistics generation, the content version
 (bumped when an editor renames a technology or publishes an article that salary pages
@@ -31,7 +31,13 @@ from salaries.generation import GENERATION_KEY, stats_generation
 CONTENT_KEY = "salaries:content-version"
 ENTRY_PREFIX = "salaries:page:"
 # The headers a view sets that a cached copy must repeat.
-KEPT_HEADERS = {"content-type", "content-disposition", "x-robots-tag", "content-language"}
+KEPT_HEADERS = {
+    "content-type",
+    "content-disposition",
+    "x-robots-tag",
+    "content-language",
+    "link",
+}
 
 
 def salary_pages_invalidate() -> None:
@@ -47,6 +53,19 @@ def _content_version(value) -> int:
         cache.add(CONTENT_KEY, time.time_ns(), None)
         value = cache.get(CONTENT_KEY)
     return int(value or 0)
+
+
+def cache_lookup(key: str) -> tuple[int, int, tuple | None]:
+    """The statistics generation, the content version and the entry under ``key`` if it
+    was stored under both (else ``None``): one ``get_many`` round trip."""
+    found = cache.get_many([GENERATION_KEY, CONTENT_KEY, key])
+    generation = found.get(GENERATION_KEY)
+    generation = stats_generation() if generation is None else int(generation)
+    version = _content_version(found.get(CONTENT_KEY))
+    entry = found.get(key)
+    if entry and entry[0] == generation and entry[1] == version:
+        return generation, version, entry
+    return generation, version, None
 
 
 def _entry_key(request: HttpRequest) -> str:
@@ -76,12 +95,8 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
         key = _entry_key(request)
-        found = cache.get_many([GENERATION_KEY, CONTENT_KEY, key])
-        generation = found.get(GENERATION_KEY)
-        generation = stats_generation() if generation is None else int(generation)
-        version = _content_version(found.get(CONTENT_KEY))
-        entry = found.get(key)
-        if entry and entry[0] == generation and entry[1] == version:
+        generation, version, entry = cache_lookup(key)
+        if entry:
             _, _, body, headers, etag, last_modified = entry
             response = HttpResponse(body)
             for header, value in headers:

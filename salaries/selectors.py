@@ -3,7 +3,14 @@ nothing outside ``services`` aggregates offers."""
 
 from django.db.models import Q, QuerySet
 
-from salaries.models import ALL, SalaryStat, Specialization, StatsRun, Technology
+from salaries.models import (
+    ALL,
+    PartnerAPIKey,
+    SalaryStat,
+    Specialization,
+    StatsRun,
+    Technology,
+)
 
 
 def salary_stat_queryset() -> QuerySet[SalaryStat]:
@@ -131,3 +138,8 @@ def salary_stat_sitemap() -> QuerySet[SalaryStat]:
         .only("specialization__slug", "technology__slug", "year", "computed_at")
         .order_by("year", "specialization_id", "technology_id", "pk")
     )
+
+
+def partner_key_get(*, prefix: str) -> PartnerAPIKey | None:
+    """The key with this prefix and its partner, whatever its state (revoked, expired)."""
+    return PartnerAPIKey.objects.select_related("partner").filter(prefix=prefix).first()

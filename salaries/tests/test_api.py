@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
 SLICE_FIELDS = {
     "specialization", "technology", "year", "offers", "candidates", "median", "mean",
     "p10", "p25", "p75", "p90", "histogram", "by_seniority", "computed_at", "url",
+    "methodology", "min_sample_size",
 }  # fmt: skip
 
 
@@ -81,7 +82,9 @@ def test_missing_slice_is_a_json_404(api, published):
 
 def test_list_is_paginated_with_list_items_shaped_like_the_detail(api, published):
     body = api.get("/api/v1/stats/").json()
-    assert set(body) == {"count", "next", "previous", "results"}
+    assert list(body) == [
+        "count", "next", "previous", "computed_at", "methodology", "min_sample_size", "results",
+    ]  # fmt: skip
     assert body["count"] == 11  # 2024: 2 of each specialization, 2 tech roll-ups, all×all; 2023: 4
     assert all(set(item) == SLICE_FIELDS for item in body["results"])
 
@@ -117,7 +120,7 @@ def test_ordering_by_median_puts_thin_slices_last_both_ways(api, published):
 @pytest.mark.parametrize(
     ("query", "field", "message"),
     [
-        ("year=abc", "year", "Enter a number."),
+        ("year=abc", "year", "Enter a whole number."),
         ("year=1999", "year", "greater than or equal to 2000"),
         ("specialization=nope", "specialization", 'Unknown specialization "nope"'),
         ("technology=Not a slug!", "technology", "Enter a valid"),
