@@ -34,7 +34,13 @@ urlpatterns = [
     ),
     path("schema/", SpectacularAPIView.as_view(**DOCS), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema", **DOCS), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema", **DOCS), name="api-redoc"),
+    path(
+        "redoc/",
+        SpectacularRedocView.as_view(
+            url_name="api-schema", template_name="salaries/redoc.html", **DOCS
+        ),
+        name="api-redoc",
+    ),
     *router.urls,
     re_path(r"^(?P<path>.*)$", salaries_api.not_found),
 ]

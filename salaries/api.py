@@ -326,12 +326,21 @@ class SalaryStatHistoryView(PartnerAPIMixin, generics.GenericAPIView):
 
 # --- What exists ---
 
-CATALOGUE_LIST = {
-    "tags": ["catalogue"],
-    "parameters": [FORMAT],
-    "responses": {400: BAD_QUERY, 404: NOT_FOUND, **ERRORS},
-}
-CATALOGUE_DETAIL = {"tags": ["catalogue"], "responses": {404: NOT_FOUND, **ERRORS}}
+
+def catalogue_schema(serializer, noun: str):
+    return {
+        "list": extend_schema(
+            summary=f"List {noun}",
+            tags=["catalogue"],
+            parameters=[FORMAT],
+            responses={200: serializer(many=True), 400: BAD_QUERY, 404: NOT_FOUND, **ERRORS},
+        ),
+        "retrieve": extend_schema(
+            summary=f"One of the {noun}",
+            tags=["catalogue"],
+            responses={200: serializer, 404: NOT_FOUND, **ERRORS},
+        ),
+    }
 
 
 class CatalogueViewSet(PartnerAPIMixin, viewsets.ReadOnlyModelViewSet):
@@ -345,10 +354,7 @@ class CatalogueViewSet(PartnerAPIMixin, viewsets.ReadOnlyModelViewSet):
         return self.cached(request, partial(super().retrieve, request, *args, **kwargs))
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List specializations", **CATALOGUE_LIST),
-    retrieve=extend_schema(summary="One specialization", **CATALOGUE_DETAIL),
-)
+@extend_schema_view(**catalogue_schema(SpecializationSerializer, "specializations"))
 class SpecializationViewSet(CatalogueViewSet):
     """Specializations that offers name, by name."""
 
@@ -360,10 +366,7 @@ class SpecializationViewSet(CatalogueViewSet):
         return selectors.specialization_list()
 
 
-@extend_schema_view(
-    list=extend_schema(summary="List technologies", **CATALOGUE_LIST),
-    retrieve=extend_schema(summary="One technology", **CATALOGUE_DETAIL),
-)
+@extend_schema_view(**catalogue_schema(TechnologySerializer, "technologies"))
 class TechnologyViewSet(CatalogueViewSet):
     """Technologies that offers name, by name, with the ones compared with them."""
 

@@ -19,7 +19,7 @@ class PartnerKeyScheme(OpenApiAuthenticationExtension):
             "name": "Authorization",
             "description": (
                 f'A partner key, sent as "{KEYWORD} <key>" (for example '
-                f'"{KEYWORD} AbCd1234.0123456789abcdefghijABCDEFGHIJ"). Without it, requests '
+                f'"{KEYWORD} AbCd1234.0123456789abcdefghijABCDEFGHIJKL"). Without it, requests '
                 "are allowed at the low anonymous rate."
             ),
         }

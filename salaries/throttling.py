@@ -14,7 +14,7 @@ import math
 import time
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
@@ -44,7 +44,7 @@ def rate_counter_hit(key: str, window: int) -> int:
     On Redis, one round trip: ``SET key 0 EX window NX`` and ``INCR key`` in a pipeline.
     Elsewhere (the local-memory cache of tests and development) ``add`` then ``incr``.
     """
-    backend = getattr(cache, "_connections", None) and cache._connections[cache._alias]
+    backend = caches["default"]
     if isinstance(backend, RedisCache):
         full_key = backend.make_and_validate_key(key)
         pipe = backend._cache.get_client(full_key, write=True).pipeline(transaction=False)
