@@ -33,6 +33,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from salaries import selectors
+from salaries.authentication import key_prefix
 from salaries.caching import KEPT_HEADERS, cache_lookup
 from salaries.filters import SalaryStatFilter
 from salaries.pagination import MAX_PAGE_SIZE, citation
@@ -44,6 +45,7 @@ from salaries.serializers import (
     SpecializationSerializer,
     TechnologySerializer,
 )
+from salaries.throttling import rate_counter_guess
 
 SLUG = r"[A-Za-z0-9-]{1,50}"
 YEAR = r"[0-9]{4}"
@@ -87,17 +89,37 @@ class PartnerAPIMixin:
             renderers.append(CSVRenderer())
         return renderers
 
+    def perform_authentication(self, request):
+        # The response cache and the key's cache entry are read, and the request counted
+        # against its rate limit, in one round trip before the key is checked (content
+        # negotiation has picked the format by now).
+        self._lookup = self._conditional = self._store = None
+        if request.method in ("GET", "HEAD") and request.accepted_renderer.format in (
+            CACHED_FORMATS
+        ):
+            prefix = key_prefix(request)
+            key_entry = selectors.partner_key_cache_name(prefix) if prefix else None
+            identity = f"{request.accepted_renderer.format}|{request.get_host()}|"
+            digest = hashlib.sha1(
+                (identity + request.get_full_path()).encode(), usedforsecurity=False
+            ).hexdigest()
+            counter = rate_counter_guess(request)
+            found = cache_lookup(
+                ENTRY_PREFIX + digest, also=[key_entry] if key_entry else [], count=counter
+            )
+            self._lookup = (digest, found.generation, found.version, found.entry)
+            if key_entry in found.also:
+                request.partner_key_entry = found.also[key_entry]
+            if counter:
+                request.rate_counted = (counter[0], found.count)
+        super().perform_authentication(request)
+
     def cached(self, request, build: Callable[[], HttpResponse]) -> HttpResponse:
         """Answer from the cache when the entry is current, with a 304 when the client
         holds it already, else ``build()`` the response (stored on the way out)."""
-        self._conditional = self._store = None
-        fmt = request.accepted_renderer.format
-        if fmt not in CACHED_FORMATS:
+        if self._lookup is None:
             return build()
-        identity = f"{fmt}|{request.get_host()}|{request.get_full_path()}".encode()
-        digest = hashlib.sha1(identity, usedforsecurity=False).hexdigest()
-        key = ENTRY_PREFIX + digest
-        generation, version, entry = cache_lookup(key)
+        digest, generation, version, entry = self._lookup
         tag = hashlib.sha1(f"{version}:{digest}".encode(), usedforsecurity=False).hexdigest()
         etag = f'"g{generation}-{tag[:20]}"'
         last_modified = entry[4] if entry else None
@@ -112,7 +134,7 @@ class PartnerAPIMixin:
             for header, value in entry[3]:
                 response[header] = value
             return response
-        self._store = (key, generation, version)
+        self._store = (ENTRY_PREFIX + digest, generation, version)
         return build()
 
     def finalize_response(self, request, response, *args, **kwargs):

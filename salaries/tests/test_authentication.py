@@ -3,10 +3,14 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from salaries.factories import OfferFactory
 from salaries.models import PartnerAPIKey
+from salaries.selectors import PARTNER_KEY_PREFIX
 from salaries.services import salary_stats_refresh
 
 pytestmark = pytest.mark.django_db
@@ -83,9 +87,8 @@ def test_a_revoked_key_is_a_403(api, make_key):
 def test_an_expired_key_is_a_403(api, make_key):
     api_key, key = make_key(expires_at=timezone.now() + datetime.timedelta(days=1))
     assert get(api, f"Api-Key {key}").status_code == 200
-    PartnerAPIKey.objects.filter(pk=api_key.pk).update(
-        expiry_date=timezone.now() - datetime.timedelta(seconds=1)
-    )
+    api_key.expiry_date = timezone.now() - datetime.timedelta(seconds=1)
+    api_key.save()
     response = get(api, f"Api-Key {key}")
     assert response.status_code == 403
     assert response.json()["code"] == "expired_key"
@@ -115,3 +118,31 @@ def test_keys_are_stored_hashed(make_key):
     assert key not in (stored.hashed_key, stored.id)
     assert stored.prefix == key.partition(".")[0]
     assert stored.is_valid(key)
+
+
+def test_a_change_behind_the_orms_back_is_seen_once_the_cached_key_expires(api, make_key):
+    api_key, key = make_key()
+    assert get(api, f"Api-Key {key}").status_code == 200
+    PartnerAPIKey.objects.filter(pk=api_key.pk).update(revoked=True)
+    assert get(api, f"Api-Key {key}").status_code == 200, "cached for a moment"
+    cache.delete(PARTNER_KEY_PREFIX + api_key.prefix)  # what the expiry does
+    assert get(api, f"Api-Key {key}").status_code == 403
+
+
+def test_a_key_is_read_from_the_cache_not_the_database(api, make_key):
+    _, key = make_key()
+    get(api, f"Api-Key {key}")
+    with CaptureQueriesContext(connection) as queries:
+        assert get(api, f"Api-Key {key}").status_code == 200
+    assert len(queries) == 0
+
+
+def test_deleting_a_key_or_its_partner_takes_effect_at_once(api, make_key):
+    api_key, key = make_key("One")
+    other, other_key = make_key("Two")
+    assert get(api, f"Api-Key {key}").status_code == 200
+    assert get(api, f"Api-Key {other_key}").status_code == 200
+    api_key.delete()
+    other.partner.delete()
+    assert get(api, f"Api-Key {key}").status_code == 401
+    assert get(api, f"Api-Key {other_key}").status_code == 401

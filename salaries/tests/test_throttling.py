@@ -8,7 +8,7 @@ import pytest
 import redis
 from django.core.cache import cache
 
-from salaries.throttling import rate_counter_hit
+from salaries.caching import cache_counter_hit
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/specializations/"
@@ -128,10 +128,24 @@ def test_redis_counts_atomically_and_expires_the_window(settings):
     }
     cache.clear()
     try:
-        assert [rate_counter_hit("k", 60) for _ in range(3)] == [1, 2, 3]
+        assert [cache_counter_hit("k", 60) for _ in range(3)] == [1, 2, 3]
         client = redis.Redis.from_url(REDIS_TEST_URL)
         (stored,) = client.keys("portal-api-tests:*k")
         assert 0 < client.ttl(stored) <= 61
         assert cache.get("k") == 3, "the Django cache reads the same counter"
     finally:
         cache.clear()
+
+
+def test_each_keyed_request_counts_once_even_when_counted_with_the_cache_read(api, make_key):
+    api_key, key = make_key(rate="77/hour")
+    auth = {"HTTP_AUTHORIZATION": f"Api-Key {key}"}
+    remaining = [api.get(URL, **auth)["X-RateLimit-Remaining"] for _ in range(3)]
+    assert remaining == ["76", "75", "74"]
+    api_key.partner.rate = "5/minute"  # a different window than the one counted last time
+    api_key.partner.save()
+    answers = [api.get(URL, **auth) for _ in range(2)]
+    assert [(a["X-RateLimit-Limit"], a["X-RateLimit-Remaining"]) for a in answers] == [
+        ("5", "4"),
+        ("5", "3"),
+    ]
