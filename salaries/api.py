@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -51,6 +51,12 @@ SLUG = r"[A-Za-z0-9-]{1,50}"
 YEAR = r"[0-9]{4}"
 ENTRY_PREFIX = "salaries:api:"
 CACHED_FORMATS = {"json", "csv"}
+CONDITIONAL_HEADERS = {
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+}
 
 
 def exception_handler(exc, context):
@@ -124,11 +130,12 @@ class PartnerAPIMixin:
         etag = f'"g{generation}-{tag[:20]}"'
         last_modified = entry[4] if entry else None
         self._conditional = (etag, last_modified)
-        not_modified = get_conditional_response(
-            request._request, etag=etag, last_modified=last_modified
-        )
-        if not_modified is not None:
-            return not_modified
+        if CONDITIONAL_HEADERS & request.META.keys():
+            not_modified = get_conditional_response(
+                request._request, etag=etag, last_modified=last_modified
+            )
+            if not_modified is not None:
+                return not_modified
         if entry:
             response = HttpResponse(entry[2])
             for header, value in entry[3]:
@@ -158,6 +165,8 @@ class PartnerAPIMixin:
         if store and response.status_code == 200 and isinstance(response, Response):
             computed_at = citation(request)["computed_at"]
             last_modified = int(computed_at.timestamp()) if computed_at else None
+            if last_modified is not None:
+                response["Last-Modified"] = http_date(last_modified)
             response.render()
             key, generation, version = store
             headers = [(h, v) for h, v in response.items() if h.lower() in KEPT_HEADERS]
@@ -166,10 +175,10 @@ class PartnerAPIMixin:
                 (generation, version, response.content, headers, last_modified),
                 settings.API_CACHE_SECONDS,
             )
-        response["ETag"] = etag
-        if last_modified is not None:
+        elif last_modified is not None and not response.has_header("Last-Modified"):
             response["Last-Modified"] = http_date(last_modified)
-        patch_cache_control(response, private=True, max_age=settings.API_MAX_AGE)
+        response["ETag"] = etag
+        response["Cache-Control"] = f"private, max-age={settings.API_MAX_AGE}"
         return response
 
 

@@ -35,6 +35,7 @@ ENTRY_PREFIX = "salaries:page:"
 # The headers a view sets that a cached copy must repeat.
 KEPT_HEADERS = {
     "content-type",
+    "last-modified",
     "content-disposition",
     "x-robots-tag",
     "content-language",
