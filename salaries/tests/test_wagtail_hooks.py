@@ -82,6 +82,8 @@ def test_making_a_key_in_the_admin_shows_it_once(editor_client):
     from salaries.models import Partner, PartnerAPIKey
 
     partner = Partner.objects.create(name="Acme Jobs", rate="50/minute")
+    form = editor_client.get("/admin/snippets/salaries/partnerapikey/add/")
+    assert form.status_code == 200 and 'name="expiry_date"' in form.content.decode()
     response = editor_client.post(
         "/admin/snippets/salaries/partnerapikey/add/",
         {"partner": partner.pk, "name": "production", "expiry_date": ""},
