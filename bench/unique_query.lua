@@ -9,7 +9,10 @@ setup = function(thread)
   threads = threads + 1
 end
 
+-- Appended to the path's own query string when it has one.
+local separator = string.find(wrk.path, "?", 1, true) and "&" or "?"
+
 request = function()
   counter = counter + 1
-  return wrk.format("GET", wrk.path .. "?r=" .. thread_id .. "-" .. counter)
+  return wrk.format("GET", wrk.path .. separator .. "r=" .. thread_id .. "-" .. counter)
 end

@@ -1,7 +1,12 @@
-"""The site's URLs plus ``/bench/bare/``: a Django view returning a small fixed page."""
+"""The site's URLs plus ``/bench/bare/``, a Django view returning a small fixed page, and
+``/bench/bare-drf/``, a DRF view returning a small fixed JSON object (no authentication,
+throttling or negotiation beyond JSON): what the API benchmark compares with."""
 
 from django.http import HttpResponse
 from django.urls import path
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from portal.urls import urlpatterns as site_urlpatterns
 
@@ -12,4 +17,18 @@ def bare(request):
     return HttpResponse(BARE_PAGE)
 
 
-urlpatterns = [path("bench/bare/", bare), *site_urlpatterns]
+class BareDRFView(APIView):
+    authentication_classes = []
+    permission_classes = []
+    throttle_classes = []
+    renderer_classes = [JSONRenderer]
+
+    def get(self, request):
+        return Response({"status": "ok", "figures": [1, 2, 3]})
+
+
+urlpatterns = [
+    path("bench/bare/", bare),
+    path("bench/bare-drf/", BareDRFView.as_view()),
+    *site_urlpatterns,
+]

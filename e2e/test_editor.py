@@ -10,12 +10,7 @@ from django.core.management import call_command
 
 from articles.models import ArticleIndexPage, ArticlePage
 
-# serialized_rollback: the page tree from the migrations is restored for this test even
-# after other transactional tests have emptied the tables.
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
@@ -27,7 +22,8 @@ def editor():
 
 @pytest.fixture
 def reference_figures():
-    """The demo's reference slice, Back-End × Flask × 2024: 571 offers, median $7,707."""
+    """The demo's reference slice, Back-End × Flask × 2024: 571 offers, median $7,707, and
+    the page tree (which earlier transactional tests may have emptied)."""
     call_command("load_demo_data", "--offers", "0", stdout=StringIO())
     call_command("compute_salary_stats", stdout=StringIO())
 

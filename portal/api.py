@@ -1,6 +1,10 @@
-"""The API routers, in one place: ``/api/v1/`` (salary statistics, DRF) and ``/api/v2/``
-(the Wagtail content API: pages and images, for partners who publish our articles)."""
+"""The API routers, in one place: ``/api/v1/`` (salary statistics, DRF: every app
+registers its viewsets here, next to the schema, its interactive docs with assets served
+locally and a JSON 404 for the rest) and ``/api/v2/`` (the Wagtail content API: pages and
+images, for partners who publish our articles)."""
 
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
@@ -17,6 +21,34 @@ router = PortalAPIRouter()
 router.register("stats", salaries_api.SalaryStatViewSet, basename="stats")
 router.register("specializations", salaries_api.SpecializationViewSet, basename="specialization")
 router.register("technologies", salaries_api.TechnologyViewSet, basename="technology")
+
+# The docs are public and not rate limited: they are static for a given release.
+DOCS = {"authentication_classes": [], "throttle_classes": []}
+SLUG, YEAR = salaries_api.SLUG, salaries_api.YEAR
+
+urlpatterns = [
+    re_path(
+        rf"^stats/(?P<specialization>{SLUG})/(?P<technology>{SLUG})/(?P<year>{YEAR})/$",
+        salaries_api.SalaryStatDetailView.as_view(),
+        name="stats-detail",
+    ),
+    re_path(
+        rf"^stats/(?P<specialization>{SLUG})/(?P<technology>{SLUG})/$",
+        salaries_api.SalaryStatHistoryView.as_view(),
+        name="stats-history",
+    ),
+    path("schema/", SpectacularAPIView.as_view(**DOCS), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema", **DOCS), name="api-docs"),
+    path(
+        "redoc/",
+        SpectacularRedocView.as_view(
+            url_name="api-schema", template_name="salaries/redoc.html", **DOCS
+        ),
+        name="api-redoc",
+    ),
+    *router.urls,
+    re_path(r"^(?P<path>.*)$", salaries_api.not_found),
+]
 
 api_v2 = WagtailAPIRouter("wagtailapi")
 api_v2.register_endpoint("pages", PagesAPIViewSet)

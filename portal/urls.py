@@ -7,7 +7,8 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal import views
-from portal.api import api_v2, router
+from portal.api import api_v2
+from salaries.api import partner_guide
 from salaries.sitemaps import SalaryPageSitemap
 
 SITEMAPS = {"pages": WagtailSitemap, "salaries": SalaryPageSitemap}
@@ -16,7 +17,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("api/v1/", include(router.urls)),
+    path("api/", partner_guide, name="partner-guide"),
+    path("api/v1/", include("portal.api")),
     path("salaries/", include("salaries.urls")),
     path("api/v2/", api_v2.urls),
     path("robots.txt", views.robots_txt, name="robots-txt"),

@@ -1,55 +1,447 @@
-"""Read-only API views over the published statistics (mounted by ``portal.api``)."""
+"""The partner API's views (mounted at ``/api/v1/`` by ``portal.api``) and its guide page.
 
-from django.http import Http404
-from rest_framework import viewsets
+Every view reads through ``selectors``. Successful JSON and CSV responses are cached under
+the statistics generation (``caching.cache_lookup``: one round trip for the generation,
+the content version and the entry) and carry an ``ETag`` derived from them, so a
+conditional request is answered with a 304 before anything is built.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from functools import partial
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import exceptions, generics, mixins, viewsets
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
 
 from salaries import selectors
+from salaries.authentication import key_prefix
+from salaries.caching import KEPT_HEADERS, cache_lookup
 from salaries.filters import SalaryStatFilter
+from salaries.pagination import MAX_PAGE_SIZE, citation
+from salaries.renderers import STAT_COLUMNS, CSVRenderer, plain_row, stat_row
 from salaries.serializers import (
+    ErrorSerializer,
+    SalaryStatHistorySerializer,
     SalaryStatSerializer,
     SpecializationSerializer,
     TechnologySerializer,
 )
+from salaries.throttling import rate_counter_guess
 
 SLUG = r"[A-Za-z0-9-]{1,50}"
+YEAR = r"[0-9]{4}"
+ENTRY_PREFIX = "salaries:api:"
+CACHED_FORMATS = {"json", "csv"}
+CONDITIONAL_HEADERS = {
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+}
 
 
-class SalaryStatViewSet(viewsets.ReadOnlyModelViewSet):
+def exception_handler(exc, context):
+    """DRF's handler, plus a machine-readable ``code`` next to every ``detail``."""
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(response.data, dict) and "detail" in response.data:
+        if isinstance(exc, exceptions.APIException):
+            code = exc.get_codes()
+        else:
+            code = "not_found" if isinstance(exc, Http404) else "permission_denied"
+        response.data["code"] = code if isinstance(code, str) else "error"
+    return response
+
+
+class PartnerAPIMixin:
+    """What every endpoint of the partner API does around its handler: CSV on lists,
+    JSON errors whatever format was asked for, rate-limit headers, and the
+    generation-keyed cache with conditional requests."""
+
+    csv_columns: list[str] | None = None
+    csv_row: Callable[[dict], list]
+
+    def throttled(self, request, wait):
+        limit = getattr(request, "rate_limit", None)
+        who = "this key" if request.auth is not None else "requests without a key"
+        detail = (
+            f"Over the rate limit of {limit.limit} requests per window for {who}."
+            if limit
+            else "Over the rate limit."
+        )
+        raise exceptions.Throttled(wait, detail=detail)
+
+    def get_renderers(self):
+        renderers = super().get_renderers()
+        if self.csv_columns and getattr(self, "action", "list") == "list":
+            renderers.append(CSVRenderer())
+        return renderers
+
+    def perform_authentication(self, request):
+        # The response cache and the key's cache entry are read, and the request counted
+        # against its rate limit, in one round trip before the key is checked (content
+        # negotiation has picked the format by now).
+        self._lookup = self._conditional = self._store = None
+        if request.method in ("GET", "HEAD") and request.accepted_renderer.format in (
+            CACHED_FORMATS
+        ):
+            prefix = key_prefix(request)
+            key_entry = selectors.partner_key_cache_name(prefix) if prefix else None
+            identity = f"{request.accepted_renderer.format}|{request.get_host()}|"
+            digest = hashlib.sha1(
+                (identity + request.get_full_path()).encode(), usedforsecurity=False
+            ).hexdigest()
+            counter = rate_counter_guess(request)
+            found = cache_lookup(
+                ENTRY_PREFIX + digest, also=[key_entry] if key_entry else [], count=counter
+            )
+            self._lookup = (digest, found.generation, found.version, found.entry)
+            if key_entry in found.also:
+                request.partner_key_entry = found.also[key_entry]
+            if counter:
+                request.rate_counted = (counter[0], found.count)
+        super().perform_authentication(request)
+
+    def cached(self, request, build: Callable[[], HttpResponse]) -> HttpResponse:
+        """Answer from the cache when the entry is current, with a 304 when the client
+        holds it already, else ``build()`` the response (stored on the way out)."""
+        if self._lookup is None:
+            return build()
+        digest, generation, version, entry = self._lookup
+        tag = hashlib.sha1(f"{version}:{digest}".encode(), usedforsecurity=False).hexdigest()
+        etag = f'"g{generation}-{tag[:20]}"'
+        last_modified = entry[4] if entry else None
+        self._conditional = (etag, last_modified)
+        if CONDITIONAL_HEADERS & request.META.keys():
+            not_modified = get_conditional_response(
+                request._request, etag=etag, last_modified=last_modified
+            )
+            if not_modified is not None:
+                return not_modified
+        if entry:
+            response = HttpResponse(entry[2])
+            for header, value in entry[3]:
+                response[header] = value
+            return response
+        self._store = (ENTRY_PREFIX + digest, generation, version)
+        return build()
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if (
+            isinstance(response, Response)
+            and response.status_code >= 400
+            and response.accepted_renderer.format not in ("json", "api")
+        ):
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = JSONRenderer.media_type
+        rate_limit = getattr(request, "rate_limit", None)
+        if rate_limit is not None:
+            for header, value in rate_limit.headers().items():
+                response[header] = value
+        conditional = getattr(self, "_conditional", None)
+        if conditional is None or response.status_code not in (200, 304):
+            return response
+        etag, last_modified = conditional
+        store = self._store
+        if store and response.status_code == 200 and isinstance(response, Response):
+            computed_at = citation(request)["computed_at"]
+            last_modified = int(computed_at.timestamp()) if computed_at else None
+            if last_modified is not None:
+                response["Last-Modified"] = http_date(last_modified)
+            response.render()
+            key, generation, version = store
+            headers = [(h, v) for h, v in response.items() if h.lower() in KEPT_HEADERS]
+            cache.set(
+                key,
+                (generation, version, response.content, headers, last_modified),
+                settings.API_CACHE_SECONDS,
+            )
+        elif last_modified is not None and not response.has_header("Last-Modified"):
+            response["Last-Modified"] = http_date(last_modified)
+        response["ETag"] = etag
+        response["Cache-Control"] = f"private, max-age={settings.API_MAX_AGE}"
+        return response
+
+
+# --- Documentation fragments ---
+
+ERRORS = {
+    401: OpenApiResponse(ErrorSerializer, description="Malformed or unknown API key."),
+    403: OpenApiResponse(ErrorSerializer, description="Revoked or expired API key."),
+    429: OpenApiResponse(
+        ErrorSerializer, description="Over the rate limit; Retry-After says when to retry."
+    ),
+}
+BAD_QUERY = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="A query parameter is invalid: each bad parameter is a key, with a list of "
+    "messages.",
+    examples=[
+        OpenApiExample(
+            "Unknown slug",
+            value={"specialization": ['Unknown specialization "back-ned". Use "all" or a slug '
+                                      "from the specialization list."]},
+        )
+    ],
+)  # fmt: skip
+NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such slice, page or item.")
+FORMAT = OpenApiParameter(
+    "format",
+    str,
+    enum=["json", "csv"],
+    description="json (default) or csv: one row per item, nested figures flattened into "
+    "fixed columns (see the partner guide).",
+)
+SLICE_EXAMPLE = {
+    "specialization": "back-end",
+    "technology": "flask",
+    "year": 2024,
+    "offers": 571,
+    "candidates": 143,
+    "median": 7707,
+    "mean": 7650,
+    "p10": 4000,
+    "p25": 5800,
+    "p75": 9000,
+    "p90": 11000,
+    "histogram": [{"from": 5000, "to": 5500, "label": "5k+", "offers": 31}],
+    "by_seniority": {
+        "junior": {"offers": 40, "candidates": 12, "median": 3100, "p25": 2500, "p75": 3600}
+    },
+    "computed_at": "2024-12-31T23:00:00Z",
+    "url": "https://salaries.example.com/salaries/back-end/flask/2024/",
+    "methodology": "https://salaries.example.com/api/#methodology",
+    "min_sample_size": 5,
+}
+SLICE_PATH = [
+    OpenApiParameter(
+        "specialization",
+        str,
+        OpenApiParameter.PATH,
+        pattern=f"^{SLUG}$",
+        description='Specialization slug, or "all".',
+    ),
+    OpenApiParameter(
+        "technology",
+        str,
+        OpenApiParameter.PATH,
+        pattern=f"^{SLUG}$",
+        description='Technology slug, or "all".',
+    ),
+]
+
+
+# --- Statistics ---
+
+
+@extend_schema_view(
+    list=extend_schema(
+        operation_id="stats_list",
+        summary="List slices",
+        description="Published slices, newest year first and most offers first unless "
+        "`ordering` says otherwise. Slices without money figures sort last either way.",
+        tags=["stats"],
+        parameters=[FORMAT],
+        responses={200: SalaryStatSerializer(many=True), 400: BAD_QUERY, 404: NOT_FOUND,
+                   **ERRORS},
+        examples=[OpenApiExample("A slice", value=SLICE_EXAMPLE, response_only=True)],
+    )
+)  # fmt: skip
+class SalaryStatViewSet(PartnerAPIMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Published salary statistics, one item per slice (specialization × technology × year)."""
 
     serializer_class = SalaryStatSerializer
     filterset_class = SalaryStatFilter
-    lookup_url_kwarg = "slice"
-    lookup_value_regex = rf"{SLUG}/{SLUG}/\d{{4}}"
+    csv_columns = STAT_COLUMNS
+    csv_row = staticmethod(stat_row)
 
     def get_queryset(self):
         return selectors.salary_stat_queryset().order_by("-year", "-offers", "pk")
 
+    def list(self, request, *args, **kwargs):
+        return self.cached(request, partial(super().list, request, *args, **kwargs))
+
+
+class SalaryStatDetailView(PartnerAPIMixin, generics.RetrieveAPIView):
+    """The figures of one slice; ``all`` works in place of either slug."""
+
+    serializer_class = SalaryStatSerializer
+
     def get_object(self):
-        specialization, technology, year = self.kwargs["slice"].split("/")
+        specialization, technology = self.kwargs["specialization"], self.kwargs["technology"]
+        year = int(self.kwargs["year"])
         stat = selectors.salary_stat_get(
-            specialization=specialization, technology=technology, year=int(year)
+            specialization=specialization, technology=technology, year=year
         )
         if stat is None:
-            raise Http404(f"No published statistics for {specialization} × {technology} × {year}.")
+            raise exceptions.NotFound(
+                f"No published statistics for {specialization.lower()} × "
+                f"{technology.lower()} × {year}. The history of the slice "
+                f"(/api/v1/stats/{specialization.lower()}/{technology.lower()}/) lists its "
+                "years; /api/v1/specializations/ and /api/v1/technologies/ list the slugs."
+            )
         return stat
 
+    @extend_schema(
+        operation_id="stats_retrieve",
+        summary="One slice",
+        tags=["stats"],
+        parameters=[
+            *SLICE_PATH,
+            OpenApiParameter("year", int, OpenApiParameter.PATH, description="Calendar year."),
+        ],
+        responses={200: SalaryStatSerializer, 404: NOT_FOUND, **ERRORS},
+        examples=[OpenApiExample("Back-End × Flask × 2024", value=SLICE_EXAMPLE)],
+    )
+    def get(self, request, *args, **kwargs):
+        return self.cached(request, partial(self.retrieve, request, *args, **kwargs))
 
-class SpecializationViewSet(viewsets.ReadOnlyModelViewSet):
-    """Specializations that offers name."""
+
+class SalaryStatHistoryView(PartnerAPIMixin, generics.GenericAPIView):
+    """Every published year of one slice, oldest first, to chart a trend."""
+
+    serializer_class = SalaryStatSerializer
+    pagination_class = None
+    csv_columns = STAT_COLUMNS
+    csv_row = staticmethod(stat_row)
+
+    @extend_schema(
+        operation_id="stats_history",
+        summary="A slice across the years",
+        tags=["stats"],
+        parameters=[*SLICE_PATH, FORMAT],
+        responses={200: SalaryStatHistorySerializer, 400: BAD_QUERY, 404: NOT_FOUND, **ERRORS},
+    )
+    def get(self, request, specialization: str, technology: str):
+        return self.cached(request, partial(self._history, request, specialization, technology))
+
+    def _history(self, request, specialization: str, technology: str) -> Response:
+        specialization, technology = specialization.lower(), technology.lower()
+        stats = list(
+            selectors.salary_stat_history(specialization=specialization, technology=technology)
+        )
+        if not stats:
+            raise exceptions.NotFound(
+                f"No published statistics for {specialization} × {technology} in any year. "
+                "/api/v1/specializations/ and /api/v1/technologies/ list the slugs."
+            )
+        return Response(
+            {
+                "specialization": specialization,
+                "technology": technology,
+                "count": len(stats),
+                **citation(request),
+                "results": self.get_serializer(stats, many=True).data,
+            }
+        )
+
+
+# --- What exists ---
+
+
+def catalogue_schema(serializer, noun: str):
+    return {
+        "list": extend_schema(
+            summary=f"List {noun}",
+            tags=["catalogue"],
+            parameters=[FORMAT],
+            responses={200: serializer(many=True), 400: BAD_QUERY, 404: NOT_FOUND, **ERRORS},
+        ),
+        "retrieve": extend_schema(
+            summary=f"One of the {noun}",
+            tags=["catalogue"],
+            responses={200: serializer, 404: NOT_FOUND, **ERRORS},
+        ),
+    }
+
+
+class CatalogueViewSet(PartnerAPIMixin, viewsets.ReadOnlyModelViewSet):
+    lookup_field = "slug"
+    lookup_value_regex = SLUG
+
+    def list(self, request, *args, **kwargs):
+        return self.cached(request, partial(super().list, request, *args, **kwargs))
+
+    def retrieve(self, request, *args, **kwargs):
+        return self.cached(request, partial(super().retrieve, request, *args, **kwargs))
+
+
+@extend_schema_view(**catalogue_schema(SpecializationSerializer, "specializations"))
+class SpecializationViewSet(CatalogueViewSet):
+    """Specializations that offers name, by name."""
 
     serializer_class = SpecializationSerializer
-    lookup_field = "slug"
+    csv_columns = ["slug", "name", "role_title", "description"]
+    csv_row = staticmethod(plain_row(csv_columns))
 
     def get_queryset(self):
         return selectors.specialization_list()
 
 
-class TechnologyViewSet(viewsets.ReadOnlyModelViewSet):
-    """Technologies that offers name, with the ones compared with them."""
+@extend_schema_view(**catalogue_schema(TechnologySerializer, "technologies"))
+class TechnologyViewSet(CatalogueViewSet):
+    """Technologies that offers name, by name, with the ones compared with them."""
 
     serializer_class = TechnologySerializer
-    lookup_field = "slug"
+    csv_columns = ["slug", "name", "description", "related"]
+    csv_row = staticmethod(plain_row(csv_columns))
 
     def get_queryset(self):
         return selectors.technology_list()
+
+
+def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
+    """Any other path under ``/api/v1/``: a JSON 404 rather than the site's HTML page."""
+    return HttpResponse(
+        b'{"detail":"No such endpoint. /api/v1/ lists them; the schema is at '
+        b'/api/v1/schema/.","code":"not_found"}',
+        status=404,
+        content_type="application/json",
+    )
+
+
+# --- The partner guide ---
+
+
+def partner_guide(request: HttpRequest) -> HttpResponse:
+    """``/api/``: what the figures mean, how to get a key, examples, limits, policy."""
+    base = request.build_absolute_uri("/").rstrip("/")
+    example = selectors.salary_stat_queryset().filter(
+        specialization__isnull=False, technology__isnull=False, median__isnull=False
+    )
+    example = example.order_by("-year", "-offers").first()
+    return render(
+        request,
+        "salaries/partner_guide.html",
+        {
+            "page_title": "Partner API",
+            "base": base,
+            "example": example,
+            "anon_rate": api_settings.DEFAULT_THROTTLE_RATES["anon"],
+            "partner_rate": api_settings.DEFAULT_THROTTLE_RATES["partner"],
+            "min_offers": settings.SALARY_MIN_OFFERS,
+            "max_page_size": MAX_PAGE_SIZE,
+            "max_age": settings.API_MAX_AGE,
+            "stat_columns": STAT_COLUMNS,
+            "cors": bool(settings.CORS_ALLOWED_ORIGINS),
+        },
+    )

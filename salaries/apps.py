@@ -6,4 +6,4 @@ class SalariesConfig(AppConfig):
     verbose_name = "Salaries"
 
     def ready(self) -> None:
-        from salaries import signals  # noqa: F401  (connects the receivers)
+        from salaries import schema, signals  # noqa: F401  (registers the receivers and the schema extension)

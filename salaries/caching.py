@@ -1,4 +1,4 @@
-"""A lean cache for public pages built on the published statistics.
+"""A lean cache for public pages and API responses built on the published statistics.
 
 One cache round trip per request: the statistics generation, the content version
 (bumped when an editor renames a technology or publishes an article that salary pages
@@ -24,11 +24,13 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
@@ -38,7 +40,14 @@ from salaries.generation import GENERATION_KEY, stats_generation
 CONTENT_KEY = "salaries:content-version"
 ENTRY_PREFIX = "salaries:page:"
 # The headers a view sets that a cached copy must repeat.
-KEPT_HEADERS = {"content-type", "content-disposition", "x-robots-tag", "content-language"}
+KEPT_HEADERS = {
+    "content-type",
+    "last-modified",
+    "content-disposition",
+    "x-robots-tag",
+    "content-language",
+    "link",
+}
 
 
 def salary_pages_invalidate() -> None:
@@ -56,23 +65,95 @@ def _content_version(value) -> int:
     return int(value or 0)
 
 
+@dataclass(frozen=True)
+class Lookup:
+    generation: int
+    version: int
+    entry: tuple | None  # the entry, if it was stored under this generation and version
+    also: dict  # the ``also`` keys the cache holds
+    count: int | None  # the counter after the increment, if one was asked for
+
+
+def cache_counter_hit(key: str, window: int) -> int:
+    """Count one hit under ``key``, which expires after ``window`` seconds; returns the
+    count. Atomic across servers: ``SET NX EX`` and ``INCR`` in one pipeline on Redis,
+    ``add`` and ``incr`` elsewhere (the local-memory cache of tests and development)."""
+    return cache_lookup_many([], count=(key, window))[1]
+
+
+def cache_lookup_many(
+    keys: Sequence[str], *, count: tuple[str, int] | None = None
+) -> tuple[dict, int | None]:
+    """``get_many(keys)`` and, optionally, a counter hit, in one round trip on Redis.
+
+    On Redis it speaks to the client directly: the hot paths (every API request) would
+    otherwise pay Django's per-key validation and a second round trip.
+    """
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        found = backend.get_many(keys) if keys else {}
+        counted = None
+        if count:
+            name, window = count
+            backend.add(name, 0, window + 1)
+            try:
+                counted = backend.incr(name)
+            except ValueError:  # expired between the two calls
+                backend.set(name, 1, window + 1)
+                counted = 1
+        return found, counted
+    names = [backend.make_key(key) for key in keys]
+    pipe = backend._cache.get_client(None, write=True).pipeline(transaction=False)
+    if names:
+        pipe.mget(names)
+    if count:
+        counter = backend.make_key(count[0])
+        pipe.set(counter, 0, ex=count[1] + 1, nx=True)
+        pipe.incr(counter)
+    results = pipe.execute()
+    loads = backend._cache._serializer.loads
+    found = {}
+    if names:
+        found = {k: loads(raw) for k, raw in zip(keys, results[0], strict=True) if raw is not None}
+    return found, int(results[-1]) if count else None
+
+
+def cache_lookup(
+    key: str, *, also: Sequence[str] = (), count: tuple[str, int] | None = None
+) -> Lookup:
+    """The statistics generation, the content version and the entry under ``key`` if it
+    was stored under both, plus whatever of the ``also`` keys the cache holds and an
+    optional counter hit (a caller's other cache work riding along): one round trip."""
+    found, counted = cache_lookup_many([GENERATION_KEY, CONTENT_KEY, key, *also], count=count)
+    generation = found.get(GENERATION_KEY)
+    generation = stats_generation() if generation is None else int(generation)
+    version = _content_version(found.get(CONTENT_KEY))
+    entry = found.get(key)
+    if not (entry and entry[0] == generation and entry[1] == version):
+        entry = None
+    return Lookup(
+        generation=generation,
+        version=version,
+        entry=entry,
+        also={name: found[name] for name in also if name in found},
+        count=counted,
+    )
+
+
 def _entry_key(request: HttpRequest) -> str:
     digest = hashlib.sha1(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
     return ENTRY_PREFIX + digest
 
 
 def _lookup(request: HttpRequest) -> tuple[str, int, int, tuple | None]:
-    """The entry key, current generation and content version, and the stored entry (or
-    ``None``): one ``get_many``, reused if the middleware already made it."""
+    """The entry key, current generation and content version, and the fresh entry (or
+    ``None``): one round trip, reused if the middleware already made it."""
     done = getattr(request, "_page_cache_lookup", None)
     if done is not None:
         return done
     key = _entry_key(request)
-    found = cache.get_many([GENERATION_KEY, CONTENT_KEY, key])
-    generation = found.get(GENERATION_KEY)
-    generation = stats_generation() if generation is None else int(generation)
-    version = _content_version(found.get(CONTENT_KEY))
-    result = (key, generation, version, found.get(key))
+    found = cache_lookup(key)
+    result = (key, found.generation, found.version, found.entry)
     request._page_cache_lookup = result
     return result
 

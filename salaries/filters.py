@@ -8,6 +8,7 @@ from django_filters import rest_framework as filters
 from salaries.models import ALL, SalaryStat, Specialization, Technology
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
+MAX_OFFERS = 2_147_483_647  # what every database stores in the offers column
 
 
 class SlugOrAllField(forms.SlugField):
@@ -41,6 +42,12 @@ class SlugOrAllFilter(filters.CharFilter):
         return qs.filter(**{f"{self.field_name}__slug": value})
 
 
+class WholeNumberFilter(filters.NumberFilter):
+    """A number filter that takes whole numbers only ("2024", not "2024.5")."""
+
+    field_class = forms.IntegerField
+
+
 class NullsLastOrderingFilter(filters.OrderingFilter):
     """Order so that slices without money figures come last in either direction, the same
     on SQLite and PostgreSQL, with a stable tie-break for pagination."""
@@ -71,18 +78,19 @@ class SalaryStatFilter(filters.FilterSet):
         label="Technology",
         help_text='A technology slug, or "all" for the roll-up across technologies.',
     )
-    year = filters.NumberFilter(
+    year = WholeNumberFilter(
         field_name="year",
         label="Year",
         min_value=MIN_YEAR,
         max_value=MAX_YEAR,
         help_text="Calendar year of the offers.",
     )
-    min_offers = filters.NumberFilter(
+    min_offers = WholeNumberFilter(
         field_name="offers",
         label="Minimum offers",
         lookup_expr="gte",
         min_value=0,
+        max_value=MAX_OFFERS,
         help_text="Only slices with at least this many offers.",
     )
     ordering = NullsLastOrderingFilter(

@@ -5,6 +5,10 @@ salary expectation). ``SalaryStat`` rows are what every page, API response and a
 block reads; they are replaced as a whole set by ``compute_salary_stats``.
 """
 
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -270,6 +274,31 @@ def salary_page_path(specialization: str, technology: str, year: int) -> str:
     return f"/salaries/{specialization}/{technology}/{year}/"
 
 
+RATE_PATTERN = re.compile(r"^(?P<count>[1-9]\d{0,8})/(?P<period>second|minute|hour|day)$")
+RATE_PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+
+
+def rate_parse(rate: str) -> tuple[int, int]:
+    """``"1000/hour"`` -> ``(1000, 3600)``: requests allowed and the window in seconds."""
+    match = RATE_PATTERN.match(rate.strip().lower())
+    if not match:
+        raise ValueError(
+            f'rate must look like 1000/hour (N/second, N/minute, N/hour or N/day), got "{rate}"'
+        )
+    return int(match["count"]), RATE_PERIODS[match["period"]]
+
+
+def validate_rate(value: str) -> None:
+    try:
+        rate_parse(value)
+    except ValueError as error:
+        raise ValidationError(str(error).capitalize(), code="invalid_rate") from error
+
+
+def default_partner_rate() -> str:
+    return settings.API_PARTNER_RATE
+
+
 class Partner(models.Model):
     """A company that pulls the statistics through the API with its own keys."""
 
@@ -277,7 +306,8 @@ class Partner(models.Model):
     contact_email = models.EmailField(blank=True)
     rate = models.CharField(
         max_length=20,
-        default="1000/hour",
+        default=default_partner_rate,
+        validators=[validate_rate],
         help_text="Requests allowed per key: N/second, N/minute, N/hour or N/day.",
     )
     active = models.BooleanField(default=True, help_text="Inactive partners' keys stop working.")
@@ -291,10 +321,25 @@ class Partner(models.Model):
 
 
 class PartnerAPIKey(AbstractAPIKey):
-    """A hashed API key of a partner; the key itself is shown once, when it is made."""
+    """A hashed API key of a partner; the key itself is shown once, when it is made.
+
+    Only the prefix (the part before the dot) is stored readable, so people can tell
+    keys apart; a key stops working when revoked, past its expiry date, or when its
+    partner is made inactive.
+    """
 
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="api_keys")
 
     class Meta(AbstractAPIKey.Meta):
         verbose_name = "partner API key"
         verbose_name_plural = "partner API keys"
+
+    @property
+    def status(self) -> str:
+        if self.revoked:
+            return "revoked"
+        if self.has_expired:
+            return "expired"
+        if not self.partner.active:
+            return "partner inactive"
+        return "active"

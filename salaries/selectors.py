@@ -1,9 +1,19 @@
 """Reads of the published statistics. Pages, the API and article blocks all come here;
 nothing outside ``services`` aggregates offers."""
 
+from collections.abc import Iterable
+
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
-from salaries.models import ALL, SalaryStat, Specialization, StatsRun, Technology
+from salaries.models import (
+    ALL,
+    PartnerAPIKey,
+    SalaryStat,
+    Specialization,
+    StatsRun,
+    Technology,
+)
 
 
 def salary_stat_queryset() -> QuerySet[SalaryStat]:
@@ -131,3 +141,33 @@ def salary_stat_sitemap() -> QuerySet[SalaryStat]:
         .only("specialization__slug", "technology__slug", "year", "computed_at")
         .order_by("year", "specialization_id", "technology_id", "pk")
     )
+
+
+PARTNER_KEY_PREFIX = "salaries:partner-key:"
+# Saving or deleting a key or a partner forgets its entries (``signals``); the expiry only
+# bounds how long a change made behind the ORM's back (a raw UPDATE) could go unseen.
+PARTNER_KEY_TTL = 60
+
+
+def partner_key_get(*, prefix: str, cached: PartnerAPIKey | bool | None = None):
+    """The key with this prefix and its partner, whatever its state (revoked, expired).
+
+    Read on every authenticated request, so it goes through the shared cache (a miss is
+    remembered too): one cache round trip instead of a query, none when the caller read
+    the entry already (``cached``, from ``partner_key_cache_name``).
+    """
+    entry = cache.get(PARTNER_KEY_PREFIX + prefix) if cached is None else cached
+    if entry is None:
+        found = PartnerAPIKey.objects.select_related("partner").filter(prefix=prefix).first()
+        entry = found or False
+        cache.set(PARTNER_KEY_PREFIX + prefix, entry, PARTNER_KEY_TTL)
+    return entry or None
+
+
+def partner_key_cache_name(prefix: str) -> str:
+    return PARTNER_KEY_PREFIX + prefix
+
+
+def partner_keys_forget(*, prefixes: Iterable[str]) -> None:
+    """Drop cached keys after they change, so every server sees the change at once."""
+    cache.delete_many([PARTNER_KEY_PREFIX + prefix for prefix in prefixes])

@@ -4,13 +4,12 @@ Commands, the demo loader and tests call these functions; nothing else writes of
 statistics.
 """
 
-import re
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import numpy as np
@@ -31,6 +30,7 @@ from salaries.models import (
     Specialization,
     StatsRun,
     Technology,
+    rate_parse,
 )
 from salaries.stats import SENIORITY_PERCENTILES, grouped_figures
 
@@ -621,25 +621,26 @@ def salary_stats_refresh(
 
 # --- Partners ---
 
-RATE_PATTERN = re.compile(r"^(?P<count>[1-9]\d{0,8})/(?P<period>second|minute|hour|day)$")
-
 
 def rate_validate(rate: str) -> str:
-    """``N/second``, ``N/minute``, ``N/hour`` or ``N/day``, as DRF throttles read it."""
+    """``N/second``, ``N/minute``, ``N/hour`` or ``N/day``; raises ``ValueError``."""
     rate = rate.strip().lower()
-    if not RATE_PATTERN.match(rate):
-        raise ValueError(
-            f'rate must look like 1000/hour (N/second, N/minute, N/hour or N/day), got "{rate}"'
-        )
+    rate_parse(rate)
     return rate
 
 
 @transaction.atomic
 def partner_key_create(
-    *, partner_name: str, rate: str | None = None, contact_email: str = ""
+    *,
+    partner_name: str,
+    rate: str | None = None,
+    contact_email: str = "",
+    expires_at: datetime | None = None,
 ) -> tuple[PartnerAPIKey, str]:
     """Make a new API key for a partner (created on first use). Returns the key object
     and the key itself, which is stored only hashed and cannot be shown again."""
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValueError("the expiry date must be in the future")
     partner_name = partner_name.strip()
     if not partner_name:
         raise ValueError("the partner name must not be empty")
@@ -657,6 +658,34 @@ def partner_key_create(
         partner.save()
     number = partner.api_keys.count() + 1
     api_key, key = PartnerAPIKey.objects.create_key(
-        name=f"{partner.name} #{number}", partner=partner
+        name=f"{partner.name} #{number}"[:50], partner=partner, expiry_date=expires_at
     )
     return api_key, key
+
+
+@transaction.atomic
+def partner_keys_revoke(
+    *, prefixes: Iterable[str] = (), partner_name: str | None = None
+) -> list[PartnerAPIKey]:
+    """Revoke keys by prefix (a whole key works too: only its prefix is read) and/or
+    every key of a partner. Revocation is final. Returns the keys revoked now; raises
+    ``ValueError`` naming what matched nothing, and then revokes nothing."""
+    wanted = {value.strip().partition(".")[0] for value in prefixes if value.strip()}
+    keys = list(PartnerAPIKey.objects.select_related("partner").filter(prefix__in=wanted))
+    missing = sorted(wanted - {key.prefix for key in keys})
+    if missing:
+        raise ValueError(f"no API key with the prefix {', '.join(missing)}")
+    if partner_name is not None:
+        partner = Partner.objects.filter(name=partner_name.strip()).first()
+        if partner is None:
+            raise ValueError(f'no partner named "{partner_name.strip()}"')
+        keys += [key for key in partner.api_keys.select_related("partner") if key not in keys]
+    if not keys:
+        raise ValueError("name at least one key prefix or a partner")
+    revoked = []
+    for key in keys:
+        if not key.revoked:
+            key.revoked = True
+            key.save(update_fields=["revoked"])
+            revoked.append(key)
+    return revoked

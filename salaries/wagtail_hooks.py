@@ -1,14 +1,17 @@
-"""The Salaries menu in the Wagtail admin: editors name and describe what offers refer to."""
+"""The Salaries menu in the Wagtail admin: editors name and describe what offers refer to;
+administrators manage API partners and their keys."""
 
 from django import forms
 from django.db.models import Q
+from django.template.response import TemplateResponse
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.forms.choosers import BaseFilterForm
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import CreateView, SnippetViewSet, SnippetViewSetGroup
 
-from salaries.models import Partner, Specialization, Technology
+from salaries.models import Partner, PartnerAPIKey, Specialization, Technology
 
 
 class NameSearchForm(BaseFilterForm):
@@ -96,8 +99,67 @@ class PartnerViewSet(SnippetViewSet):
     ]
 
 
+class PartnerAPIKeyForm(WagtailAdminModelForm):
+    """A key stays with the partner it was made for, and revocation is final."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance._state.adding:
+            self.fields["partner"].disabled = True
+            if self.instance.revoked:
+                self.fields["revoked"].disabled = True
+        self.fields[
+            "expiry_date"
+        ].help_text = "The key stops working at this time. Empty: it never expires."
+
+
+class PartnerAPIKeyCreateView(CreateView):
+    """Makes the key on save and shows it once, on the page that answers the form: only
+    its hash is stored, so it can never be shown again."""
+
+    def save_instance(self):
+        self.new_key = PartnerAPIKey.objects.assign_key(self.form.instance)
+        return super().save_instance()
+
+    def save_action(self):
+        return TemplateResponse(
+            self.request,
+            "salaries/admin/partner_key_created.html",
+            {
+                "api_key": self.object,
+                "key": self.new_key,
+                "index_url": self.get_success_url(),
+                "header_title": f"New key for {self.object.partner}",
+                "page_title": f"New key for {self.object.partner}",
+            },
+        )
+
+
+class PartnerAPIKeyViewSet(SnippetViewSet):
+    model = PartnerAPIKey
+    icon = "password"
+    menu_label = "API keys"
+    add_view_class = PartnerAPIKeyCreateView
+    list_display = ["name", "partner", "prefix", "created", "expiry_date", "status"]
+    list_filter = ["partner", "revoked"]
+    search_fields = ["name", "prefix", "partner__name"]
+    search_backend_name = None
+    ordering = ["-created"]
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    edit_handler = ObjectList(
+        [
+            FieldPanel("partner"),
+            FieldPanel("name"),
+            FieldPanel("expiry_date"),
+            FieldPanel("revoked"),
+        ],
+        base_form_class=PartnerAPIKeyForm,
+    )
+
+
 class SalariesGroup(SnippetViewSetGroup):
-    items = (SpecializationViewSet, TechnologyViewSet, PartnerViewSet)
+    items = (SpecializationViewSet, TechnologyViewSet, PartnerViewSet, PartnerAPIKeyViewSet)
     menu_label = "Salaries"
     menu_icon = "table"
     menu_order = 300

@@ -33,6 +33,9 @@ DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+API_ANON_RATE = os.environ.get("API_ANON_RATE", "60/hour")
+API_PARTNER_RATE = os.environ.get("API_PARTNER_RATE", "1000/hour")
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 
 # --- Applications -------------------------------------------------------------------------
 INSTALLED_APPS = [
@@ -58,6 +61,9 @@ INSTALLED_APPS = [
     "taggit",
     "rest_framework",
     "rest_framework_api_key",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "django_filters",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -71,6 +77,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before CommonMiddleware, so its headers reach every API response, redirects included.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Cached public pages are answered here, above the layers they do not need.
     "salaries.caching.PageCacheMiddleware",
@@ -167,17 +175,70 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "salaries.negotiation.FormatNegotiation",
+    "DEFAULT_PAGINATION_CLASS": "salaries.pagination.CitedPagination",
     "PAGE_SIZE": 50,
     # Ordering is part of each FilterSet, so pages and the API order the same way.
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["salaries.authentication.PartnerKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {
-        "anon": os.environ.get("API_ANON_RATE", "60/hour"),
-    },
+    # Per key at its partner's rate, per client address without a key; counters live in
+    # the shared cache, so every app server enforces the same limit.
+    "DEFAULT_THROTTLE_CLASSES": ["salaries.throttling.PartnerRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_RATE, "partner": API_PARTNER_RATE},
+    # Set it to the number of reverse proxies in front of the app servers, so anonymous
+    # clients are told apart by their own address rather than the proxy's.
+    "NUM_PROXIES": int(os.environ["API_NUM_PROXIES"])
+    if os.environ.get("API_NUM_PROXIES")
+    else None,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "salaries.api.exception_handler",
 }
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "DevSalaries Partner API",
+    "DESCRIPTION": (
+        "Salary statistics of developers by specialization, technology and year, computed "
+        "from job offers: offers, distinct candidates, offer-weighted median and "
+        "percentiles, mean, a histogram in $500 bands and a breakdown by seniority.\n\n"
+        "Authenticate with `Authorization: Api-Key <key>`; without a key a low anonymous "
+        "rate applies. Every response says when the figures were computed "
+        "(`computed_at`), links to the methodology and gives the minimum sample size under "
+        "which money figures are withheld. The partner guide is at `/api/`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "PREPROCESSING_HOOKS": ["salaries.schema.partner_endpoints_only"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "salaries.schema.csv_is_text",
+    ],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "TAGS": [
+        {"name": "stats", "description": "Published salary statistics, one item per slice."},
+        {"name": "catalogue", "description": "Specializations and technologies that exist."},
+    ],
+}
+
+# --- CORS (partners' browser widgets) -----------------------------------------------------
+# Off unless CORS_ALLOWED_ORIGINS lists origins, e.g. https://jobs.example.com; only the
+# read-only API is ever shared, and only the headers a widget needs are exposed.
+CORS_URLS_REGEX = r"^/api/v1/.*$"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "authorization", "if-none-match", "if-modified-since"]
+CORS_EXPOSE_HEADERS = [
+    "ETag",
+    "Last-Modified",
+    "Link",
+    "Retry-After",
+    "X-RateLimit-Limit",
+    "X-RateLimit-Remaining",
+    "X-RateLimit-Reset",
+]
 
 # --- Product settings ---------------------------------------------------------------------
 SALARY_MIN_OFFERS = int(os.environ.get("SALARY_MIN_OFFERS", "5"))
@@ -199,6 +260,9 @@ PAGE_CACHE_SKIP_PREFIXES = [
     "/robots.txt",
     "/sitemap.xml",
 ]
+# Partner API responses: the same two durations.
+API_MAX_AGE = int(os.environ.get("API_MAX_AGE", "300"))
+API_CACHE_SECONDS = int(os.environ.get("API_CACHE_SECONDS", str(60 * 60 * 24)))
 
 # --- Logging ------------------------------------------------------------------------------
 LOGGING = {

@@ -13,7 +13,7 @@ def test_home_page_is_a_wagtail_page_inside_the_site_frame(client):
     for label, href in (
         ("Salaries", "/salaries/"),
         ("Articles", "/articles/"),
-        ("API", "/api/v1/"),
+        ("API", "/api/"),
     ):
         assert f'<a href="{href}"' in html and f">{label}</a>" in html
     assert "<footer" in html

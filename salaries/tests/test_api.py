@@ -1,11 +1,19 @@
-"""The read API over HTTP (Django's test client): shapes, filters, ordering, errors."""
+"""The partner API over HTTP (Django's test client): shapes, filters, ordering,
+pagination, CSV, conditional requests and caching, errors, docs, CORS."""
 
+import csv
 import datetime
+import io
+import re
 
 import pytest
-from rest_framework.test import APIClient
+from django.contrib.staticfiles import finders
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from salaries.factories import OfferFactory, SpecializationFactory, TechnologyFactory
+from salaries.models import StatsRun, Technology
+from salaries.renderers import STAT_COLUMNS
 from salaries.services import salary_stats_refresh
 
 pytestmark = pytest.mark.django_db
@@ -13,12 +21,8 @@ pytestmark = pytest.mark.django_db
 SLICE_FIELDS = {
     "specialization", "technology", "year", "offers", "candidates", "median", "mean",
     "p10", "p25", "p75", "p90", "histogram", "by_seniority", "computed_at", "url",
+    "methodology", "min_sample_size",
 }  # fmt: skip
-
-
-@pytest.fixture
-def api():
-    return APIClient()
 
 
 @pytest.fixture
@@ -81,7 +85,9 @@ def test_missing_slice_is_a_json_404(api, published):
 
 def test_list_is_paginated_with_list_items_shaped_like_the_detail(api, published):
     body = api.get("/api/v1/stats/").json()
-    assert set(body) == {"count", "next", "previous", "results"}
+    assert list(body) == [
+        "count", "next", "previous", "computed_at", "methodology", "min_sample_size", "results",
+    ]  # fmt: skip
     assert body["count"] == 11  # 2024: 2 of each specialization, 2 tech roll-ups, all×all; 2023: 4
     assert all(set(item) == SLICE_FIELDS for item in body["results"])
 
@@ -117,7 +123,12 @@ def test_ordering_by_median_puts_thin_slices_last_both_ways(api, published):
 @pytest.mark.parametrize(
     ("query", "field", "message"),
     [
-        ("year=abc", "year", "Enter a number."),
+        ("year=abc", "year", "Enter a whole number."),
+        ("year=2024.5", "year", "Enter a whole number."),
+        ("year=2101", "year", "less than or equal to 2100"),
+        ("min_offers=99999999999999999999", "min_offers", "less than or equal to"),
+        ("technology=nope&year=x", "technology", 'Unknown technology "nope"'),
+        ("format=xml", "format", 'Unknown format "xml" here. Use one of: json, csv.'),
         ("year=1999", "year", "greater than or equal to 2000"),
         ("specialization=nope", "specialization", 'Unknown specialization "nope"'),
         ("technology=Not a slug!", "technology", "Enter a valid"),
@@ -148,3 +159,312 @@ def test_specializations_and_technologies(api, published):
 def test_api_root_lists_the_endpoints(api):
     body = api.get("/api/v1/", HTTP_ACCEPT="application/json").json()
     assert {"stats", "specializations", "technologies"} <= set(body)
+
+
+# --- Citation ---
+
+
+def test_every_statistics_answer_says_when_how_and_from_how_many(api, published):
+    run = StatsRun.objects.latest()
+    listing = api.get("/api/v1/stats/").json()
+    detail = api.get("/api/v1/stats/back-end/flask/2024/").json()
+    history = api.get("/api/v1/stats/back-end/flask/").json()
+    for body in (listing, listing["results"][0], detail, history):
+        assert body["methodology"] == "http://testserver/api/#methodology"
+        assert body["min_sample_size"] == 5
+    for body in (listing, history):
+        assert body["computed_at"] == run.finished_at.isoformat().replace("+00:00", "Z")
+    assert detail["computed_at"] == listing["computed_at"]
+
+
+def test_catalogue_lists_carry_the_citation_too(api, published):
+    body = api.get("/api/v1/technologies/").json()
+    assert body["min_sample_size"] == 5 and body["methodology"].endswith("/api/#methodology")
+
+
+# --- History ---
+
+
+def test_history_lists_every_year_of_a_slice_oldest_first(api, published):
+    body = api.get("/api/v1/stats/back-end/flask/").json()
+    assert (body["specialization"], body["technology"], body["count"]) == ("back-end", "flask", 2)
+    assert [r["year"] for r in body["results"]] == [2023, 2024]
+    assert [r["offers"] for r in body["results"]] == [1, 6]
+    assert all(set(r) == SLICE_FIELDS for r in body["results"])
+    assert api.get("/api/v1/stats/ALL/Flask/").json()["count"] == 2
+
+
+@pytest.mark.parametrize("path", ["/api/v1/stats/nope/flask/", "/api/v1/stats/front-end/flask/"])
+def test_history_of_a_slice_without_offers_is_a_json_404(api, published, path):
+    response = api.get(path)
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    assert "in any year" in response.json()["detail"]
+
+
+# --- Pagination ---
+
+
+def test_pages_link_to_each_other_in_the_body_and_the_link_header(api, published):
+    first = api.get("/api/v1/stats/?page_size=4")
+    body = first.json()
+    assert (body["count"], len(body["results"]), body["previous"]) == (11, 4, None)
+    assert body["next"] == "http://testserver/api/v1/stats/?page=2&page_size=4"
+    assert first["Link"] == f'<{body["next"]}>; rel="next"'
+    last = api.get("/api/v1/stats/?page_size=4&page=3")
+    assert len(last.json()["results"]) == 3 and last.json()["next"] is None
+    assert 'rel="prev"' in last["Link"] and 'rel="next"' not in last["Link"]
+    seen = [
+        (r["specialization"], r["technology"], r["year"])
+        for page in (1, 2, 3)
+        for r in api.get(f"/api/v1/stats/?page_size=4&page={page}").json()["results"]
+    ]
+    assert len(set(seen)) == 11, "every slice once across the pages"
+
+
+def test_page_size_is_capped_and_a_bad_one_falls_back_to_the_default(api, published):
+    assert len(api.get("/api/v1/stats/?page_size=100000").json()["results"]) == 11
+    assert api.get("/api/v1/stats/?page_size=abc").status_code == 200
+
+
+def test_queries_per_list_page_do_not_grow_with_the_page_size(api, published, make_key):
+    _, key = make_key()
+    # The generation, the content version and the key are in the cache from now on.
+    api.get("/api/v1/specializations/", HTTP_AUTHORIZATION=f"Api-Key {key}")
+    counts = {}
+    for size in (1, 11):
+        with CaptureQueriesContext(connection) as queries:
+            response = api.get(
+                f"/api/v1/stats/?page_size={size}&specialization=back-end",
+                HTTP_AUTHORIZATION=f"Api-Key {key}",
+            )
+        assert response.status_code == 200
+        counts[size] = len(queries)
+    # The slug check, the count, the page, the latest run.
+    assert counts[1] == counts[11] == 4, counts
+
+
+# --- CSV ---
+
+
+def read_csv(response) -> list[dict]:
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == STAT_COLUMNS or rows[0][0] == "slug"
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def test_stats_csv_flattens_seniority_and_the_histogram_into_fixed_columns(api, published):
+    rows = read_csv(api.get("/api/v1/stats/?year=2024&specialization=back-end&format=csv"))
+    row = next(r for r in rows if r["technology"] == "flask")
+    json_body = api.get("/api/v1/stats/back-end/flask/2024/").json()
+    assert (row["offers"], row["median"], row["p90"]) == ("6", "7500", str(json_body["p90"]))
+    assert (row["junior_offers"], row["junior_median"]) == ("3", ""), "under the threshold"
+    assert row["senior_offers"] == "3" and row["expert_offers"] == ""
+    bands = {c: v for c, v in row.items() if c.startswith("band_")}
+    assert len(bands) == 201 and list(bands)[:2] == ["band_0", "band_500"]
+    assert {c: v for c, v in bands.items() if v} == {
+        f"band_{b['from']}": str(b["offers"]) for b in json_body["histogram"]
+    }
+    assert bands["band_5500"] == "0", "a gap inside the slice's range is a zero"
+    assert bands["band_4500"] == "", "outside the range is empty"
+
+
+def test_a_thin_slice_has_empty_money_and_band_cells(api, published):
+    (row,) = read_csv(
+        api.get("/api/v1/stats/?specialization=front-end&technology=react&format=csv")
+    )
+    assert row["offers"] == "2" and row["median"] == ""
+    assert all(row[c] == "" for c in STAT_COLUMNS if c.startswith("band_"))
+
+
+def test_csv_columns_are_the_same_whatever_the_data(api, published):
+    empty = api.get("/api/v1/stats/?year=2030&format=csv")
+    assert empty.content.decode().splitlines() == [",".join(STAT_COLUMNS)]
+
+
+def test_csv_by_accept_header_and_history_csv(api, published):
+    rows = read_csv(api.get("/api/v1/stats/?year=2023", HTTP_ACCEPT="text/csv"))
+    assert len(rows) == 4
+    history = read_csv(api.get("/api/v1/stats/back-end/flask/?format=csv"))
+    assert [r["year"] for r in history] == ["2023", "2024"]
+
+
+def test_catalogue_csv(api, published):
+    response = api.get("/api/v1/technologies/?format=csv")
+    assert response.content.decode().splitlines() == [
+        "slug,name,description,related",
+        "flask,Flask,,react",
+        "react,React,,flask",
+    ]
+    assert (
+        api.get("/api/v1/specializations/?format=csv")
+        .content.decode()
+        .startswith("slug,name,role_title,description\r\nback-end,Back End,,")
+    )
+
+
+def test_csv_errors_are_json(api, published):
+    response = api.get("/api/v1/stats/?format=csv&year=abc")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert "year" in response.json()
+
+
+def test_csv_is_for_lists_only(api, published):
+    response = api.get("/api/v1/stats/back-end/flask/2024/?format=csv")
+    assert response.status_code == 400
+    assert response.json() == {"format": ['Unknown format "csv" here. Use one of: json.']}
+
+
+# --- Conditional requests and the response cache ---
+
+
+def test_answers_carry_etag_last_modified_and_cache_control(api, published):
+    response = api.get("/api/v1/stats/back-end/flask/2024/")
+    run = StatsRun.objects.latest()
+    generation = run.pk
+    assert re.fullmatch(rf'"g{generation}-[0-9a-f]{{20}}"', response["ETag"])
+    assert response["Last-Modified"] == run.finished_at.strftime("%a, %d %b %Y %H:%M:%S GMT")
+    assert response["Cache-Control"] == "private, max-age=300"
+    assert "Accept" in response["Vary"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/v1/stats/back-end/flask/2024/", "/api/v1/stats/?year=2024",
+     "/api/v1/stats/?year=2024&format=csv", "/api/v1/stats/all/all/", "/api/v1/technologies/"],
+)  # fmt: skip
+def test_a_matching_if_none_match_gets_a_304(api, published, url):
+    first = api.get(url)
+    again = api.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""
+    assert again["ETag"] == first["ETag"]
+    assert api.get(url, HTTP_IF_NONE_MATCH='"g0-stale"').status_code == 200
+
+
+def test_a_304_needs_no_query_once_the_generation_is_cached(api, published):
+    etag = api.get("/api/v1/stats/?year=2024")["ETag"]
+    with CaptureQueriesContext(connection) as queries:
+        response = api.get("/api/v1/stats/?year=2024", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304 and len(queries) == 0
+
+
+def test_each_representation_has_its_own_etag(api, published):
+    etags = {
+        api.get(url)["ETag"]
+        for url in (
+            "/api/v1/stats/",
+            "/api/v1/stats/?format=csv",
+            "/api/v1/stats/?page=2&page_size=5",
+            "/api/v1/stats/?year=2024",
+        )
+    }
+    assert len(etags) == 4
+
+
+def test_a_cached_answer_is_served_without_queries_and_byte_for_byte(api, published):
+    first = api.get("/api/v1/stats/?year=2024&format=csv")
+    with CaptureQueriesContext(connection) as queries:
+        second = api.get("/api/v1/stats/?year=2024&format=csv")
+    assert len(queries) == 0
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+    assert second["ETag"] == first["ETag"]
+    assert second["Last-Modified"] == first["Last-Modified"]
+
+
+def test_a_new_statistics_run_refreshes_every_cached_answer(api, published):
+    url = "/api/v1/stats/all/all/2024/"
+    before = api.get(url)
+    OfferFactory(salary=5200)
+    salary_stats_refresh(min_offers=5)
+    after = api.get(url, HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200
+    assert after.json()["offers"] == before.json()["offers"] + 1
+    assert after["ETag"] != before["ETag"]
+
+
+def test_a_rename_refreshes_cached_answers(api, published):
+    assert api.get("/api/v1/technologies/flask/").json()["name"] == "Flask"
+    flask = Technology.objects.get(slug="flask")
+    flask.name = "Flask (Python)"
+    flask.save()
+    assert api.get("/api/v1/technologies/flask/").json()["name"] == "Flask (Python)"
+
+
+def test_errors_are_not_cached_and_carry_no_etag(api, published):
+    assert "ETag" not in api.get("/api/v1/stats/back-end/flask/2031/")
+    assert "ETag" not in api.get("/api/v1/stats/?year=abc")
+
+
+# --- Other paths, docs, guide, CORS ---
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/nope/", "/api/v1/stats/a/b/2024/c/", "/api/v1/stats/a/b/24/", "/api/v1/x"]
+)
+def test_unknown_api_paths_are_json_404s(api, path):
+    response = api.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "not_found"
+
+
+def test_swagger_ui_and_redoc_load_their_assets_from_this_site(client):
+    for url in ("/api/v1/docs/", "/api/v1/redoc/"):
+        html = client.get(url).content.decode()
+        sources = re.findall(r'(?:src|href)="([^"]+)"', html)
+        assert sources and all(s.startswith("/static/") for s in sources), sources
+        for source in sources:
+            assert finders.find(source.removeprefix("/static/")), source
+        assert "/api/v1/schema/" in html
+
+
+def test_schema_is_served(client):
+    response = client.get("/api/v1/schema/?format=json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["openapi"].startswith("3.")
+    assert "/api/v1/stats/{specialization}/{technology}/{year}/" in schema["paths"]
+
+
+def test_partner_guide_explains_keys_limits_csv_and_policy(client, published, settings):
+    response = client.get("/api/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="site-header"' in html and "<script" not in html
+    assert 'id="methodology"' in html
+    assert "Authorization: Api-Key $DEVSALARIES_KEY" in html
+    assert "http://testserver/api/v1/stats/back-end/flask/2024/" in html
+    assert "X-RateLimit-Remaining" in html and "Retry-After" in html
+    assert settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["anon"] in html
+    assert "band_100000" in html and "histogram as columns" in html
+    assert "/api/v2/" in html and "Sunset" in html
+    assert 'href="/api/v1/docs/"' in html
+
+
+def test_cors_is_off_by_default(api, published):
+    response = api.get("/api/v1/stats/", HTTP_ORIGIN="https://jobs.example.com")
+    assert "Access-Control-Allow-Origin" not in response
+
+
+def test_cors_allows_listed_origins_only(api, published, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://jobs.example.com"]
+    response = api.get("/api/v1/stats/", HTTP_ORIGIN="https://jobs.example.com")
+    assert response["Access-Control-Allow-Origin"] == "https://jobs.example.com"
+    assert "X-RateLimit-Remaining" in response["Access-Control-Expose-Headers"]
+    assert "ETag" in response["Access-Control-Expose-Headers"]
+    other = api.get("/api/v1/stats/", HTTP_ORIGIN="https://evil.example.com")
+    assert "Access-Control-Allow-Origin" not in other
+    preflight = api.options(
+        "/api/v1/stats/",
+        HTTP_ORIGIN="https://jobs.example.com",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization",
+    )
+    assert preflight.status_code == 200
+    assert "authorization" in preflight["Access-Control-Allow-Headers"]
+    page = api.get("/salaries/", HTTP_ORIGIN="https://jobs.example.com")
+    assert "Access-Control-Allow-Origin" not in page, "only the API is shared"

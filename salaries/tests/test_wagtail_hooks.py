@@ -1,5 +1,7 @@
 """Editors manage specializations, technologies and partners from the Salaries menu."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -18,7 +20,7 @@ def editor_client(client):
 
 def test_salaries_menu_lists_the_three_sections(editor_client):
     html = editor_client.get("/admin/").content.decode()
-    for label in ("Salaries", "Specializations", "Technologies", "API partners"):
+    for label in ("Salaries", "Specializations", "Technologies", "API partners", "API keys"):
         assert label in html
 
 
@@ -61,3 +63,61 @@ def test_anonymous_visitors_are_sent_to_the_login(client):
     response = client.get("/admin/snippets/salaries/technology/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+# --- Partners and their API keys ---
+
+
+def test_keys_listing_shows_prefix_and_status_never_the_key(editor_client):
+    from salaries.services import partner_key_create
+
+    api_key, key = partner_key_create(partner_name="Acme Jobs")
+    html = editor_client.get("/admin/snippets/salaries/partnerapikey/").content.decode()
+    assert "API keys" in html
+    assert api_key.prefix in html and "Acme Jobs" in html and "active" in html
+    assert key.partition(".")[2] not in html
+
+
+def test_making_a_key_in_the_admin_shows_it_once(editor_client):
+    from salaries.models import Partner, PartnerAPIKey
+
+    partner = Partner.objects.create(name="Acme Jobs", rate="50/minute")
+    form = editor_client.get("/admin/snippets/salaries/partnerapikey/add/")
+    assert form.status_code == 200 and 'name="expiry_date"' in form.content.decode()
+    response = editor_client.post(
+        "/admin/snippets/salaries/partnerapikey/add/",
+        {"partner": partner.pk, "name": "production", "expiry_date": ""},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "cannot be shown again" in html
+    key = re.search(r'id="new-api-key"[^>]*value="([^"]+)"', html).group(1)
+    api_key = PartnerAPIKey.objects.get_from_key(key)
+    assert (api_key.partner, api_key.name) == (partner, "production")
+    edit = editor_client.get(f"/admin/snippets/salaries/partnerapikey/edit/{api_key.pk}/")
+    assert key not in edit.content.decode()
+
+
+def test_revoking_a_key_in_the_admin_is_final(editor_client):
+    from salaries.models import PartnerAPIKey
+    from salaries.services import partner_key_create
+
+    api_key, key = partner_key_create(partner_name="Acme Jobs")
+    url = f"/admin/snippets/salaries/partnerapikey/edit/{api_key.pk}/"
+    form = {"partner": api_key.partner_id, "name": api_key.name, "expiry_date": ""}
+    assert editor_client.post(url, {**form, "revoked": "on"}).status_code == 302
+    assert not PartnerAPIKey.objects.is_valid(key)
+    editor_client.post(url, form)  # unticking does nothing: the field is locked
+    assert PartnerAPIKey.objects.get(pk=api_key.pk).revoked
+
+
+def test_a_partner_needs_a_valid_rate(editor_client):
+    from salaries.models import Partner
+
+    response = editor_client.post(
+        "/admin/snippets/salaries/partner/add/",
+        {"name": "Acme Jobs", "contact_email": "", "rate": "lots/hour", "active": "on"},
+    )
+    assert response.status_code == 200
+    assert "Rate must look like 1000/hour" in response.content.decode()
+    assert not Partner.objects.exists()

@@ -5,7 +5,8 @@ already exists is left as the editors have it."""
 from django.db import transaction
 
 from articles.demo import ARTICLES
-from articles.models import ArticleIndexPage, ArticlePage, HomePage
+from articles.models import ArticlePage
+from articles.services import page_tree_ensure
 from salaries.management.commands import load_demo_data
 from salaries.models import Specialization, Technology
 
@@ -24,20 +25,7 @@ class Command(load_demo_data.Command):
 
     @transaction.atomic
     def _load_articles(self) -> int:
-        index = ArticleIndexPage.objects.live().first()
-        if index is None:
-            home = HomePage.objects.first()
-            if home is None:
-                self.stderr.write("No home page: run the migrations first; articles skipped.")
-                return 0
-            index = home.add_child(
-                instance=ArticleIndexPage(
-                    title="Articles",
-                    slug="articles",
-                    intro="<p>Role guides, technology deep dives and salary analysis.</p>",
-                )
-            )
-            index.save_revision().publish()
+        index = page_tree_ensure()
         specs = dict(Specialization.objects.values_list("slug", "pk"))
         techs = dict(Technology.objects.values_list("slug", "pk"))
         created = 0

@@ -1,0 +1,90 @@
+"""Pagination of the partner API's lists, and the citation every response carries.
+
+Lists answer ``{"count", "next", "previous", "computed_at", "methodology",
+"min_sample_size", "results"}`` and a ``Link`` header with the next and previous pages
+(handy with ``?format=csv``, whose body holds the rows only).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+from salaries import selectors
+
+MAX_PAGE_SIZE = 500
+
+
+def citation(request) -> dict:
+    """When the published figures were computed, where the method is explained, and the
+    sample size under which money figures are withheld. Read once per request."""
+    cached = getattr(request, "_stats_citation", None)
+    if cached is None:
+        run = selectors.stats_run_latest()
+        cached = {
+            "computed_at": run.finished_at if run else None,
+            "methodology": request.build_absolute_uri(reverse("partner-guide") + "#methodology"),
+            "min_sample_size": settings.SALARY_MIN_OFFERS,
+        }
+        request._stats_citation = cached
+    return cached
+
+
+CITATION_SCHEMA = {
+    "computed_at": {
+        "type": "string",
+        "format": "date-time",
+        "nullable": True,
+        "description": "When the published statistics were last computed (UTC); null "
+        "before the first computation.",
+        "example": "2024-12-31T23:00:00Z",
+    },
+    "methodology": {
+        "type": "string",
+        "format": "uri",
+        "description": "How the figures are computed: cite it with the figures.",
+        "example": "https://salaries.example.com/api/#methodology",
+    },
+    "min_sample_size": {
+        "type": "integer",
+        "description": "Slices with fewer offers than this publish offers and candidates "
+        "only; their money figures and histogram are null.",
+        "example": 5,
+    },
+}
+
+
+class CitedPagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    page_size_query_description = f"Results per page, 1 to {MAX_PAGE_SIZE} (default 50)."
+    max_page_size = MAX_PAGE_SIZE
+
+    def get_paginated_response(self, data):
+        links = [
+            f'<{url}>; rel="{rel}"'
+            for url, rel in ((self.get_next_link(), "next"), (self.get_previous_link(), "prev"))
+            if url
+        ]
+        body = {
+            "count": self.page.paginator.count,
+            "next": self.get_next_link(),
+            "previous": self.get_previous_link(),
+            **citation(self.request),
+            "results": data,
+        }
+        return Response(body, headers={"Link": ", ".join(links)} if links else None)
+
+    def get_paginated_response_schema(self, schema):
+        base = super().get_paginated_response_schema(schema)
+        properties = base["properties"]
+        base["properties"] = {
+            "count": properties["count"],
+            "next": properties["next"],
+            "previous": properties["previous"],
+            **CITATION_SCHEMA,
+            "results": properties["results"],
+        }
+        base["required"] = list(base["properties"])
+        return base

@@ -1,0 +1,84 @@
+"""``?format=csv`` on the API's lists: one row per item, columns in a fixed order.
+
+A slice's nested figures are flattened into columns that never move, so files from any
+page, filter or day line up:
+
+- ``junior_offers``, ``junior_candidates``, ``junior_median``, ``junior_p25``,
+  ``junior_p75``, then the same for ``middle``, ``senior`` and ``expert``;
+- the histogram as one column per $500 band over the whole salary range the import
+  accepts: ``band_0`` (salaries 1–499), ``band_500`` (500–999), … ``band_100000``. A cell
+  holds the offers in that band (0 inside the slice's range, empty outside it and for
+  slices below the minimum sample size).
+
+Empty cells stand for JSON ``null``; the body holds the rows only, and the next page is
+in the ``Link`` header.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable
+
+from rest_framework.renderers import BaseRenderer
+
+from salaries.models import Seniority
+from salaries.stats import BAND_WIDTH
+
+MAX_SALARY = 100_000  # the import's upper bound for a monthly salary
+BAND_STARTS = range(0, MAX_SALARY + 1, BAND_WIDTH)
+LEVEL_FIELDS = ("offers", "candidates", "median", "p25", "p75")
+LEVELS = [level.value for level in Seniority]
+STAT_HEAD = [
+    "specialization", "technology", "year", "offers", "candidates",
+    "median", "mean", "p10", "p25", "p75", "p90", "computed_at",
+]  # fmt: skip
+STAT_TAIL = ["url", "methodology", "min_sample_size"]
+STAT_COLUMNS = [
+    *STAT_HEAD,
+    *(f"{level}_{name}" for level in LEVELS for name in LEVEL_FIELDS),
+    *STAT_TAIL,
+    *(f"band_{start}" for start in BAND_STARTS),
+]
+
+
+def stat_row(item: dict) -> list:
+    """One serialized slice as a row of ``STAT_COLUMNS``."""
+    row = [item[name] for name in STAT_HEAD]
+    levels = item["by_seniority"] or {}
+    for level in LEVELS:
+        figures = levels.get(level) or {}
+        row.extend(figures.get(name) for name in LEVEL_FIELDS)
+    row.extend(item[name] for name in STAT_TAIL)
+    bands = {band["from"]: band["offers"] for band in item["histogram"] or ()}
+    row.extend(bands.get(start) for start in BAND_STARTS)
+    return row
+
+
+def plain_row(columns: list[str]) -> Callable[[dict], list]:
+    """Rows of flat items; lists become ``;``-separated text."""
+
+    def row(item: dict) -> list:
+        return [";".join(v) if isinstance(v, list) else v for v in map(item.get, columns)]
+
+    return row
+
+
+class CSVRenderer(BaseRenderer):
+    """Renders a view's list (paginated or not) with the view's ``csv_columns`` and
+    ``csv_row``."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        view = (renderer_context or {})["view"]
+        items: Iterable[dict] = data["results"] if isinstance(data, dict) else data
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(view.csv_columns)
+        row = view.csv_row
+        for item in items:
+            writer.writerow(["" if value is None else value for value in row(item)])
+        return out.getvalue().encode("utf-8")

@@ -1,0 +1,151 @@
+"""Rate limits: headers on every answer, 429 with Retry-After, one budget per key and
+per anonymous client, counters in the shared cache."""
+
+import os
+import time
+
+import pytest
+import redis
+from django.core.cache import cache
+
+from salaries.caching import cache_counter_hit
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/specializations/"
+# Not the suite's cache-test database (14): both tests flush theirs.
+REDIS_TEST_URL = os.environ.get("API_REDIS_TEST_URL", "redis://127.0.0.1:6379/13")
+
+
+@pytest.fixture
+def anon_rate(settings):
+    def set_rate(rate: str):
+        settings.REST_FRAMEWORK = {
+            **settings.REST_FRAMEWORK,
+            "DEFAULT_THROTTLE_RATES": {"anon": rate, "partner": "1000/hour"},
+        }
+
+    return set_rate
+
+
+def test_every_answer_says_where_the_client_stands(api, anon_rate):
+    anon_rate("5/minute")
+    first = api.get(URL)
+    second = api.get(URL)
+    assert (first["X-RateLimit-Limit"], first["X-RateLimit-Remaining"]) == ("5", "4")
+    assert second["X-RateLimit-Remaining"] == "3"
+    reset = int(first["X-RateLimit-Reset"])
+    assert reset % 60 == 0 and 0 < reset - time.time() <= 60, "the end of this minute"
+
+
+def test_over_the_anonymous_rate_is_a_429_with_retry_after(api, anon_rate):
+    anon_rate("3/hour")
+    assert [api.get(URL).status_code for _ in range(3)] == [200, 200, 200]
+    response = api.get(URL)
+    assert response.status_code == 429
+    body = response.json()
+    assert body["code"] == "throttled"
+    assert (
+        "Over the rate limit of 3 requests per window for requests without a key"
+        in (body["detail"])
+    )
+    assert 1 <= int(response["Retry-After"]) <= 3600
+    assert response["X-RateLimit-Remaining"] == "0"
+    assert int(response["X-RateLimit-Reset"]) - time.time() <= 3600
+
+
+def test_anonymous_clients_are_counted_by_address(api, anon_rate):
+    anon_rate("1/hour")
+    assert api.get(URL, REMOTE_ADDR="10.0.0.1").status_code == 200
+    assert api.get(URL, REMOTE_ADDR="10.0.0.1").status_code == 429
+    assert api.get(URL, REMOTE_ADDR="10.0.0.2").status_code == 200
+
+
+def test_each_key_has_its_partners_rate_apart_from_the_anonymous_one(api, anon_rate, make_key):
+    anon_rate("1/hour")
+    _, slow = make_key("Slow Board", rate="2/minute")
+    _, fast = make_key("Fast Board", rate="100/minute")
+    assert api.get(URL).status_code == 200
+    assert api.get(URL).status_code == 429
+    slow_answers = [api.get(URL, HTTP_AUTHORIZATION=f"Api-Key {slow}") for _ in range(3)]
+    assert [r.status_code for r in slow_answers] == [200, 200, 429]
+    assert slow_answers[0]["X-RateLimit-Limit"] == "2"
+    assert "for this key" in slow_answers[2].json()["detail"]
+    fast_answer = api.get(URL, HTTP_AUTHORIZATION=f"Api-Key {fast}")
+    assert fast_answer.status_code == 200
+    assert (fast_answer["X-RateLimit-Limit"], fast_answer["X-RateLimit-Remaining"]) == (
+        "100",
+        "99",
+    )
+
+
+def test_two_keys_of_one_partner_count_apart(api, make_key):
+    _, first = make_key("Acme Jobs", rate="1/minute")
+    _, second = make_key("Acme Jobs", rate="1/minute")
+    assert api.get(URL, HTTP_AUTHORIZATION=f"Api-Key {first}").status_code == 200
+    assert api.get(URL, HTTP_AUTHORIZATION=f"Api-Key {first}").status_code == 429
+    assert api.get(URL, HTTP_AUTHORIZATION=f"Api-Key {second}").status_code == 200
+
+
+def test_a_new_window_starts_afresh(api, anon_rate, monkeypatch):
+    anon_rate("1/second")
+    now = 1_700_000_000.2
+    monkeypatch.setattr(time, "time", lambda: now)
+    assert api.get(URL).status_code == 200
+    assert api.get(URL).status_code == 429
+    now += 1
+    assert api.get(URL).status_code == 200
+
+
+def test_cached_and_not_modified_answers_count_too(api, anon_rate):
+    anon_rate("3/hour")
+    etag = api.get(URL)["ETag"]
+    assert api.get(URL, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert api.get(URL).status_code == 200
+    assert api.get(URL).status_code == 429
+
+
+def test_counters_live_in_the_shared_cache(api, anon_rate):
+    anon_rate("2/hour")
+    api.get(URL)
+    api.get(URL)
+    cache.clear()  # another server would see the same (empty) counters
+    assert api.get(URL).status_code == 200
+
+
+def test_redis_counts_atomically_and_expires_the_window(settings):
+    try:
+        redis.Redis.from_url(REDIS_TEST_URL).ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"Redis is not answering at {REDIS_TEST_URL}")
+        pytest.skip(f"Redis is not answering at {REDIS_TEST_URL}")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "portal.cache.PortalRedisCache",
+            "LOCATION": REDIS_TEST_URL,
+            "KEY_PREFIX": "portal-api-tests",
+        }
+    }
+    cache.clear()
+    try:
+        assert [cache_counter_hit("k", 60) for _ in range(3)] == [1, 2, 3]
+        client = redis.Redis.from_url(REDIS_TEST_URL)
+        (stored,) = client.keys("portal-api-tests:*k")
+        assert 0 < client.ttl(stored) <= 61
+        assert cache.get("k") == 3, "the Django cache reads the same counter"
+    finally:
+        cache.clear()
+
+
+def test_each_keyed_request_counts_once_even_when_counted_with_the_cache_read(api, make_key):
+    api_key, key = make_key(rate="77/hour")
+    auth = {"HTTP_AUTHORIZATION": f"Api-Key {key}"}
+    remaining = [api.get(URL, **auth)["X-RateLimit-Remaining"] for _ in range(3)]
+    assert remaining == ["76", "75", "74"]
+    api_key.partner.rate = "5/minute"  # a different window than the one counted last time
+    api_key.partner.save()
+    answers = [api.get(URL, **auth) for _ in range(2)]
+    assert [(a["X-RateLimit-Limit"], a["X-RateLimit-Remaining"]) for a in answers] == [
+        ("5", "4"),
+        ("5", "3"),
+    ]
