@@ -134,6 +134,15 @@ class PartnerAPIMixin:
             not_modified = get_conditional_response(
                 request._request, etag=etag, last_modified=last_modified
             )
+            if not_modified is not None and not_modified.status_code == 412:
+                return Response(
+                    {
+                        "detail": "The figures have changed since the version named in "
+                        "If-Match (or If-Unmodified-Since); fetch them again.",
+                        "code": "precondition_failed",
+                    },
+                    status=412,
+                )
             if not_modified is not None:
                 return not_modified
         if entry:

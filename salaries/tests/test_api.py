@@ -344,6 +344,16 @@ def test_a_matching_if_none_match_gets_a_304(api, published, url):
     assert api.get(url, HTTP_IF_NONE_MATCH='"g0-stale"').status_code == 200
 
 
+@pytest.mark.parametrize("url", ["/api/v1/stats/back-end/flask/2024/", "/api/v1/stats/?year=2024"])
+def test_a_stale_if_match_gets_a_412_in_json_and_a_current_one_the_figures(api, published, url):
+    etag = api.get(url)["ETag"]
+    stale = api.get(url, HTTP_IF_MATCH='"g0-stale"')
+    assert stale.status_code == 412
+    assert stale["Content-Type"].startswith("application/json")
+    assert stale.json()["code"] == "precondition_failed"
+    assert api.get(url, HTTP_IF_MATCH=etag).status_code == 200
+
+
 def test_a_304_needs_no_query_once_the_generation_is_cached(api, published):
     etag = api.get("/api/v1/stats/?year=2024")["ETag"]
     with CaptureQueriesContext(connection) as queries:
