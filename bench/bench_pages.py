@@ -20,6 +20,7 @@ rebuilds it) because loading a million offers takes minutes.
 
 import argparse
 import http.client
+import multiprocessing
 import os
 import re
 import secrets
@@ -230,8 +231,15 @@ def main() -> None:
     parser.add_argument("--offers", type=int, default=1_000_000, help="Offers in the database.")
     parser.add_argument("--duration", type=int, default=10, help="Seconds of each load run.")
     parser.add_argument("--connections", type=int, default=32, help="Concurrent connections.")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes.")
-    parser.add_argument("--threads", type=int, default=4, help="Threads per worker.")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2 * multiprocessing.cpu_count() + 1,
+        help="gunicorn worker processes (default as in gunicorn.conf.py: 2 × cores + 1).",
+    )
+    parser.add_argument(
+        "--threads", type=int, default=1, help="Threads per worker (1: sync workers)."
+    )
     parser.add_argument(
         "--rounds", type=int, default=3, help="Alternating bare / cached load runs."
     )
@@ -251,7 +259,10 @@ def main() -> None:
     manage("collectstatic", "--noinput", "-v0")
     page = busiest_salary_page()
     redis.Redis.from_url(REDIS_URL).flushdb()
-    print(f"Salary page: {page}; gunicorn {args.workers} workers × {args.threads} threads")
+    kind = f"{args.workers} sync workers" if args.threads == 1 else (
+        f"{args.workers} workers × {args.threads} threads"
+    )
+    print(f"Salary page: {page}; gunicorn {kind}")
 
     with Server(args.workers, args.threads):
         for path in ("/bench/bare/", page):
