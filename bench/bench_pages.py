@@ -259,8 +259,10 @@ def main() -> None:
     manage("collectstatic", "--noinput", "-v0")
     page = busiest_salary_page()
     redis.Redis.from_url(REDIS_URL).flushdb()
-    kind = f"{args.workers} sync workers" if args.threads == 1 else (
-        f"{args.workers} workers × {args.threads} threads"
+    kind = (
+        f"{args.workers} sync workers"
+        if args.threads == 1
+        else (f"{args.workers} workers × {args.threads} threads")
     )
     print(f"Salary page: {page}; gunicorn {kind}")
 
