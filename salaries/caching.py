@@ -35,6 +35,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
+from portal.cache import cache_call
 from salaries.generation import GENERATION_KEY, stats_generation
 
 CONTENT_KEY = "salaries:content-version"
@@ -110,7 +111,9 @@ def cache_lookup_many(
         counter = backend.make_key(count[0])
         pipe.set(counter, 0, ex=count[1] + 1, nx=True)
         pipe.incr(counter)
-    results = pipe.execute()
+    results = cache_call(pipe.execute)
+    if results is None:  # Redis unavailable: a miss, and no count (rate limits fail open)
+        return {}, None
     loads = backend._cache._serializer.loads
     found = {}
     if names:

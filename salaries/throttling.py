@@ -81,6 +81,8 @@ class PartnerRateThrottle(BaseThrottle):
         name, start = _counter(who, window, self.now)
         counted = getattr(request, "rate_counted", None)  # by the view, with its cache read
         count = counted[1] if counted and counted[0] == name else cache_counter_hit(name, window)
+        if count is None:  # the shared cache is unavailable: fail open rather than lock out
+            count = 0
         if api_key is not None:
             _WINDOW_SEEN[api_key.prefix] = window
         self.state = RateLimit(limit=limit, remaining=max(0, limit - count), reset=start + window)

@@ -38,3 +38,66 @@ def test_one_client_serves_every_call(redis_cache):
     assert redis_cache._cache.get_client(write=True) is client
     redis_cache.set("a", 1)
     assert redis_cache._cache.get_client() is client
+
+
+# --- A Redis outage: misses and skipped writes, never an error page ---
+
+DEAD_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+
+
+@pytest.fixture
+def outage_reset():
+    from portal.cache import _Outage
+
+    _Outage.until = 0.0
+    yield _Outage
+    _Outage.until = 0.0
+
+
+def test_an_unreachable_redis_reads_as_misses_and_writes_nothing(outage_reset, caplog):
+    dead = PortalRedisCache(DEAD_REDIS, {"OPTIONS": {"socket_connect_timeout": 0.2}})
+    assert dead.get("page", "fallback") == "fallback"
+    assert dead.get_many(["a", "b"]) == {}
+    dead.set("page", b"x", 60)
+    dead.set_many({"a": 1}, 60)
+    assert dead.add("a", 1) is False
+    assert dead.delete("a") is False
+    with pytest.raises(ValueError):
+        dead.incr("counter")
+    # One warning, not one per call: the client pauses before trying again.
+    assert [r.message for r in caplog.records].count(
+        next(r.message for r in caplog.records if "cache unavailable" in r.message)
+    ) == 1
+    assert outage_reset.until > 0
+
+
+def test_after_the_pause_the_cache_is_used_again(redis_cache, outage_reset, monkeypatch):
+    import portal.cache
+
+    monkeypatch.setattr(portal.cache, "OUTAGE_PAUSE", 0.0)
+    dead = PortalRedisCache(DEAD_REDIS, {"OPTIONS": {"socket_connect_timeout": 0.2}})
+    assert dead.get("x") is None and outage_reset.until > 0
+    redis_cache.set("x", 1, 60)
+    assert redis_cache.get("x") == 1
+    assert outage_reset.until == 0.0
+
+
+def test_pages_and_the_api_are_served_while_redis_is_down(
+    db, client, published, settings, outage_reset
+):
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "portal.cache.PortalRedisCache",
+            "LOCATION": DEAD_REDIS,
+            "OPTIONS": {"socket_connect_timeout": 0.2},
+        }
+    }
+    # (Django's test signals give the cache handler the new setting.)
+    assert caches["default"].__class__ is PortalRedisCache
+    page = client.get("/salaries/back-end/flask/2024/")
+    assert page.status_code == 200 and b"Median salary expectation" in page.content
+    api = client.get("/api/v1/stats/back-end/flask/2024/")
+    assert api.status_code == 200 and api.json()["offers"] > 0
+    assert client.get("/").status_code == 200

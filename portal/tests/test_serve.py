@@ -37,6 +37,14 @@ def server(tmp_path_factory):
         "GUNICORN_ACCESS_LOG": os.devnull,
     }
     env.pop("REDIS_URL", None)
+    # As ``make serve`` does: production's static storage needs the collected manifest
+    # (error pages load the stylesheet through it).
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     gunicorn = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen(
         [str(gunicorn), "-c", "gunicorn.conf.py", "portal.wsgi:application"],
