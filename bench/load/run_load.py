@@ -642,7 +642,9 @@ class Probe(threading.Thread):
             path = path.replace("{n}", str(turn))
             started = time.monotonic()
             try:
-                status = get(path, headers, timeout=5)[0]
+                status, got, _ = get(path, headers, timeout=5)
+                if status == 503 and "Retry-After" not in got:
+                    status = "503 without Retry-After"
             except OSError as error:
                 status = type(error).__name__
             self.seen.append((started, label, status, time.monotonic() - started))
@@ -661,7 +663,7 @@ def phase_fault(kind: str, urls: Path, keys: list[str], redis_server: RedisServe
     probe = Probe(
         [
             ("cached page", page, None),
-            ("uncached page", page + "?probe={n}", None),
+            ("uncached page", page + f"?probe={kind}-{{n}}", None),
             (
                 "API slice",
                 f"/api/v1/stats/{spec}/{tech}/{year}/",
@@ -714,6 +716,12 @@ def phase_fault(kind: str, urls: Path, keys: list[str], redis_server: RedisServe
             f"  probe {name:6} {len(seen):4} requests, median {slow:6.1f} ms: "
             + ", ".join(f"{p} {c}: {n}" for (p, c), n in sorted(statuses.items(), key=str))
         )
+    timeline = " ".join(
+        f"{s[0] - begin:.1f}-{s[0] + s[3] - begin:.1f}:{s[2]}"
+        for s in probe.seen
+        if s[1] == "uncached page" and marks["down"] - 1 <= s[0] <= marks["started"] + 1
+    )
+    log(f"  uncached page probes around the fault (sent-answered s: status): {timeline}")
     uncached_ok = [
         s[0]
         for s in probe.seen
