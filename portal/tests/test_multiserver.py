@@ -38,8 +38,8 @@ from salaries.factories import SpecializationFactory, TechnologyFactory, add_off
 from salaries.models import StatsRun
 from salaries.services import partner_key_create, salary_stats_refresh
 
-# serialized_rollback: the page tree the migrations create comes back after each test,
-# so the admin's dashboard and the rest of the suite find it.
+# serialized_rollback: the rows the migrations create come back, with their ids, before
+# each test, so the servers' cached content types stay right and the admin finds its tree.
 pytestmark = [
     pytest.mark.multiserver,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -73,8 +73,18 @@ def _database_url() -> str:
     return f"postgres://{credentials}@{host}:{port}/{db['NAME']}"
 
 
+def _restore_migrated_rows() -> None:
+    """``serialized_rollback`` puts the rows the migrations made (content types, the page
+    tree) back before each of these tests, not after the last one, and it keeps Django
+    from recreating content types after the flush: put them back, with their ids, for the
+    tests that run next."""
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if contents:
+        connection.creation.deserialize_db_from_string(contents)
+
+
 @pytest.fixture(scope="module")
-def stack(django_db_setup):
+def stack(django_db_setup, django_db_blocker):
     """The environment both servers share, and a way to run manage.py under it."""
     if connection.vendor != "postgresql":
         pytest.skip(
@@ -118,6 +128,8 @@ def stack(django_db_setup):
     manage("collectstatic", "--noinput", "-v0")
     yield env, manage
     store.flushdb()
+    with django_db_blocker.unblock():
+        _restore_migrated_rows()
 
 
 @pytest.fixture(scope="module")
