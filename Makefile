@@ -9,7 +9,7 @@ PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= portal.settings.dev
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo run serve migrate test test-fast lint format bench load check
+.PHONY: help install demo run serve migrate test test-fast lint format bench load check audit
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}'
@@ -43,6 +43,10 @@ serve: install ## Serve with gunicorn and production settings (set SECRET_KEY, D
 
 test: install ## Run the whole test suite (set DATABASE_URL to run it on PostgreSQL)
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(VENV)/bin/pytest
+
+audit: install ## Check the installed dependencies against the PyPI advisory database (needs internet)
+	$(PIP) install --quiet pip-audit
+	$(VENV)/bin/pip-audit --progress-spinner off --skip-editable
 
 lint: install ## Check code style and migrations
 	$(VENV)/bin/ruff check .

@@ -21,33 +21,19 @@ every load run is bounded by ``--duration``. The benchmark database is kept betw
 """
 
 import argparse
-import http.client
 import json
 import os
-import re
-import secrets
-import shutil
-import signal
 import statistics
-import subprocess
 import sys
-import time
-from pathlib import Path
 
-import redis
+from harness import Stack, preflight, print_table, psql
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "bench" / "data"
-sys.path.insert(0, str(ROOT / "bench"))
-from generate_offers import generate  # noqa: E402
-
-PG = "postgres://postgres@127.0.0.1:5432"
 DB = "portal_bench_api"
 REDIS_URL = os.environ.get("BENCH_API_REDIS_URL", "redis://127.0.0.1:6379/12")
-HOST, PORT = "127.0.0.1", 8766
+PORT = 8766
 LIST = "/api/v1/stats/?year=2024"
 TARGETS = {"cached_ratio": 0.5, "uncached_median_ms": 40}
-SECRET_KEY = secrets.token_urlsafe(64)
+STACK = Stack(DB, REDIS_URL, PORT)
 
 QUERIES_SCRIPT = """
 import json
@@ -66,175 +52,8 @@ print(json.dumps(counts))
 """
 
 
-def env() -> dict:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DATABASE_URL": f"{PG}/{DB}",
-        "REDIS_URL": REDIS_URL,
-        "SECRET_KEY": SECRET_KEY,
-        "ALLOWED_HOSTS": HOST,
-        "SECURE_SSL_REDIRECT": "false",
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-    }
-
-
-def psql(sql: str, database: str = "postgres") -> str:
-    result = subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", database, "-Atqc", sql],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return result.stdout.strip()
-
-
-def manage(*args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env(), capture_output=True, text=True
-    )
-    if result.returncode != 0:
-        sys.exit(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr[-3000:]}")
-    return result.stdout
-
-
-def prepare_database(offers: int, fresh: bool) -> None:
-    exists = psql(f"SELECT 1 FROM pg_database WHERE datname = '{DB}'") == "1"
-    if exists and not fresh:
-        try:
-            count = int(psql("SELECT count(*) FROM salaries_offer", DB) or 0)
-            stats = int(psql("SELECT count(*) FROM salaries_salarystat", DB) or 0)
-        except subprocess.CalledProcessError:
-            count = stats = 0
-        if count == offers and stats:
-            manage("migrate", "-v0")
-            print(f"Reusing {DB}: {count:,} offers, {stats:,} published slices.")
-            return
-    psql(f"DROP DATABASE IF EXISTS {DB}")
-    psql(f"CREATE DATABASE {DB}")
-    manage("migrate", "-v0")
-    path = DATA / f"offers-{offers}.csv"
-    if not path.exists():
-        DATA.mkdir(parents=True, exist_ok=True)
-        with path.open("w", newline="", encoding="utf-8") as out:
-            generate(offers, out)
-    started = time.perf_counter()
-    manage("import_offers", str(path))
-    manage("compute_salary_stats")
-    seconds = time.perf_counter() - started
-    print(f"Loaded {offers:,} offers and computed statistics in {seconds:.0f} s.")
-
-
-def busiest_slice() -> str:
-    """The concrete slice with the most offers in the newest year."""
-    row = psql(
-        "SELECT s.slug, t.slug, st.year FROM salaries_salarystat st "
-        "JOIN salaries_specialization s ON s.id = st.specialization_id "
-        "JOIN salaries_technology t ON t.id = st.technology_id "
-        "ORDER BY st.year DESC, st.offers DESC LIMIT 1",
-        DB,
-    )
-    spec, tech, year = row.split("|")
-    return f"/api/v1/stats/{spec}/{tech}/{year}/"
-
-
-class Server:
-    def __init__(self, workers: int, threads: int):
-        self.command = [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "portal.wsgi:application",
-            "--bind", f"{HOST}:{PORT}",
-            "--workers", str(workers),
-            "--threads", str(threads),
-            "--worker-class", "gthread" if threads > 1 else "sync",
-            "--keep-alive", "5",
-            "--log-level", "warning",
-        ]  # fmt: skip
-        self.process = None
-
-    def __enter__(self):
-        self.process = subprocess.Popen(
-            self.command, cwd=ROOT, env=env(), start_new_session=True, stderr=subprocess.PIPE
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if get("/healthz")[0] == 200:
-                    return self
-            except OSError:
-                time.sleep(0.2)
-        self.__exit__()
-        sys.exit("gunicorn did not answer /healthz within 30 s")
-
-    def __exit__(self, *exc):
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=30)
-
-
-def get(path: str, connection=None, headers: dict | None = None) -> tuple[int, bytes]:
-    conn = connection or http.client.HTTPConnection(HOST, PORT, timeout=10)
-    conn.request("GET", path, headers=headers or {})
-    response = conn.getresponse()
-    body = response.read()
-    if connection is None:
-        conn.close()
-    return response.status, body
-
-
-def wrk(path: str, *, duration: int, connections: int, key: str, script: str | None = None):
-    command = [
-        "wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "5s",
-        "-H", f"Authorization: Api-Key {key}",
-    ]  # fmt: skip
-    if script:
-        command += ["-s", str(ROOT / "bench" / script)]
-    command.append(f"http://{HOST}:{PORT}{path}")
-    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    requests = int(re.search(r"(\d+) requests in", out).group(1))
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    socket_errors = re.search(r"Socket errors: (.*)", out)
-
-    def percentile(name: str) -> float:
-        value, unit = re.search(rf"^\s+{name}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
-        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-
-    return {
-        "rps": rps,
-        "requests": requests,
-        "p50": percentile("50"),
-        "p90": percentile("90"),
-        "p99": percentile("99"),
-        "bad": int(errors.group(1)) if errors else 0,
-        "socket_errors": socket_errors.group(1) if socket_errors else "",
-    }
-
-
-def uncached_single_client(path: str, requests: int, key: str) -> dict:
-    store = redis.Redis.from_url(REDIS_URL)
-    conn = http.client.HTTPConnection(HOST, PORT, timeout=10)
-    headers = {"Authorization": f"Api-Key {key}"}
-    timings = []
-    for _ in range(requests):
-        store.flushdb()
-        started = time.perf_counter()
-        status, _ = get(path, conn, headers)
-        timings.append((time.perf_counter() - started) * 1000)
-        if status != 200:
-            sys.exit(f"{path} answered {status}")
-    conn.close()
-    timings.sort()
-    return {
-        "p50": statistics.median(timings),
-        "p90": timings[int(len(timings) * 0.9) - 1],
-        "requests": requests,
-    }
-
-
 def queries_per_page(key: str) -> dict[int, int]:
-    out = manage("shell", "-c", QUERIES_SCRIPT % {"key": key, "path": LIST})
+    out = STACK.manage("shell", "-c", QUERIES_SCRIPT % {"key": key, "path": LIST})
     return {int(size): count for size, count in json.loads(out.strip().splitlines()[-1]).items()}
 
 
@@ -252,35 +71,30 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="Bare/cached pairs of load runs.")
     parser.add_argument("--fresh", action="store_true", help="Rebuild the benchmark database.")
     args = parser.parse_args()
-    if not shutil.which("wrk"):
-        sys.exit("wrk is not installed: apt-get install wrk")
-    if subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1"], check=False).returncode != 0:
-        sys.exit("PostgreSQL is not answering on 127.0.0.1:5432; start it and try again.")
-    try:
-        redis.Redis.from_url(REDIS_URL).ping()
-    except redis.exceptions.ConnectionError:
-        sys.exit(f"Redis is not answering at {REDIS_URL}; start it and try again.")
+    preflight(REDIS_URL)
+    stack = STACK
 
     print(
         "load average at the start (1, 5, 15 min): "
         + ", ".join(f"{v:.1f}" for v in os.getloadavg())
     )
-    prepare_database(args.offers, args.fresh)
-    manage("collectstatic", "--noinput", "-v0")
-    key = manage("create_partner_key", "Benchmark", "--rate", "999999999/hour").split()[-1]
-    detail = busiest_slice()
-    redis.Redis.from_url(REDIS_URL).flushdb()
+    stack.prepare_database(args.offers, args.fresh)
+    stack.manage("collectstatic", "--noinput", "-v0")
+    key = stack.manage("create_partner_key", "Benchmark", "--rate", "999999999/hour").split()[-1]
+    detail = "/api/v1/stats/{}/{}/{}/".format(*stack.busiest_slice())
+    stack.flush_cache()
     queries = queries_per_page(key)
     print(f"Slice: {detail}; list: {LIST}; gunicorn {args.workers} × {args.threads} threads")
 
     headers = {"Authorization": f"Api-Key {key}"}
-    with Server(args.workers, args.threads):
+    with stack.server(args.workers, args.threads):
         for path in ("/bench/bare-drf/", detail, LIST):
             for _ in range(20):
-                status, body = get(path, headers=headers)
+                status, body = stack.get(path, headers=headers)
                 if status != 200:
                     sys.exit(f"{path} answers {status}: {body[:300]!r}")
-        load = {"connections": args.connections, "key": key}
+        load = {"connections": args.connections, "headers": headers}
+        wrk = stack.wrk
         wrk("/bench/bare-drf/", duration=max(2, args.duration // 5), **load)
         # Bare and cached runs alternate, so load from elsewhere on the machine hits both
         # alike; the ratio is the median of the rounds' ratios.
@@ -289,7 +103,7 @@ def main() -> None:
             bare = wrk("/bench/bare-drf/", duration=args.duration, **load)
             cached = wrk(detail, duration=args.duration, **load)
             rounds.append((bare, cached))
-        single = uncached_single_client(LIST, args.single, key)
+        single = stack.uncached_single_client(LIST, args.single, headers)
         uncached = wrk(LIST, duration=args.duration, script="unique_query.lua", **load)
     psql("DELETE FROM salaries_partnerapikey WHERE name LIKE 'Benchmark #%'", DB)
 
@@ -299,20 +113,13 @@ def main() -> None:
         len(rounds) // 2
     ]
     c = args.connections
-    print(f"\n{'':36} {'req/s':>8} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
-    for name, r in (
-        (f"bare DRF view, {c} conns", bare),
-        (f"cached slice detail, {c} conns", cached),
-        (f"uncached stats list, {c} conns", uncached),
-    ):
-        print(
-            f"{name:36} {r['rps']:>8,.0f} {r['p50']:>8.1f} {r['p90']:>8.1f} {r['p99']:>8.1f} "
-            f"{r['bad']:>8}{'  socket errors: ' + r['socket_errors'] if r['socket_errors'] else ''}"
-        )
-    print(
-        f"{'uncached stats list, 1 client':36} {'':>8} {single['p50']:>8.1f} "
-        f"{single['p90']:>8.1f} {'':>8} {'':>8}  "
-        f"({single['requests']} requests, cache flushed before each)"
+    print_table(
+        [
+            (f"bare DRF view, {c} conns", bare),
+            (f"cached slice detail, {c} conns", cached),
+            (f"uncached stats list, {c} conns", uncached),
+        ],
+        ("uncached stats list, 1 client", single),
     )
     print(f"\nSQL queries per list page by page size: {queries}")
     print(

@@ -4,7 +4,11 @@ locally and a JSON 404 for the rest) and ``/api/v2/`` (the Wagtail content API: 
 images, for partners who publish our articles)."""
 
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 from rest_framework.routers import DefaultRouter
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
@@ -38,7 +42,9 @@ urlpatterns = [
         name="stats-history",
     ),
     path("schema/", SpectacularAPIView.as_view(**DOCS), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema", **DOCS), name="api-docs"),
+    path(
+        "docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema", **DOCS), name="api-docs"
+    ),
     path(
         "redoc/",
         SpectacularRedocView.as_view(

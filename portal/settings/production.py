@@ -8,7 +8,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASE_URL, DATABASES, MIDDLEWARE, SECRET_KEY, env_bool, env_list
+from .base import DATABASE_URL, DATABASES, LOGGING, MIDDLEWARE, SECRET_KEY, env_bool, env_list
 
 
 def _require_real_secret_key(key: str) -> str:
@@ -60,3 +60,10 @@ X_FRAME_OPTIONS = "DENY"  # Wagtail's preview views override this for their own 
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "DevSalaries <noreply@localhost>")
+
+# Logs: one JSON object a line on stdout (portal/logging.py).
+LOGGING = {
+    **LOGGING,
+    "formatters": {"json": {"()": "portal.logging.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+}

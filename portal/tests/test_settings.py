@@ -52,7 +52,7 @@ def test_production_refuses_a_weak_secret_key():
         "check",
         DJANGO_SETTINGS_MODULE="portal.settings.production",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/portal",
-        SECRET_KEY="django-insecure-short",
+        SECRET_KEY="django-insecure-short",  # not a secret: the weak key to refuse
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr

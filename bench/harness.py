@@ -1,0 +1,270 @@
+"""What the HTTP benchmarks share: a PostgreSQL database of generated offers, the site
+served by gunicorn with production settings and Redis, and wrk to load it.
+
+One ``Stack`` per benchmark (its own database, Redis database and port, so benchmarks
+never disturb each other's data); everything runs on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import secrets
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import redis
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / "data"
+sys.path.insert(0, str(ROOT / "bench"))
+from generate_offers import generate  # noqa: E402
+
+PG = "postgres://postgres@127.0.0.1:5432"
+HOST = "127.0.0.1"
+
+
+def psql(sql: str, database: str = "postgres") -> str:
+    result = subprocess.run(
+        ["psql", "-h", HOST, "-U", "postgres", "-d", database, "-Atqc", sql],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout.strip()
+
+
+def preflight(redis_url: str) -> None:
+    """Stop early, with the fix, when a tool or a service is missing."""
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: apt-get install wrk")
+    if subprocess.run(["pg_isready", "-q", "-h", HOST], check=False).returncode != 0:
+        sys.exit("PostgreSQL is not answering on 127.0.0.1:5432; start it and try again.")
+    try:
+        redis.Redis.from_url(redis_url).ping()
+    except redis.exceptions.ConnectionError:
+        sys.exit(f"Redis is not answering at {redis_url}; start it and try again.")
+
+
+def combine(runs: list[dict]) -> dict:
+    """Several equal-length wrk runs as one: mean throughput, the worst percentiles."""
+    return {
+        "rps": statistics.fmean(r["rps"] for r in runs),
+        "requests": sum(r["requests"] for r in runs),
+        "p50": statistics.median(r["p50"] for r in runs),
+        "p90": max(r["p90"] for r in runs),
+        "p99": max(r["p99"] for r in runs),
+        "bad": sum(r["bad"] for r in runs),
+        "socket_errors": "; ".join(r["socket_errors"] for r in runs if r["socket_errors"]),
+    }
+
+
+class Stack:
+    def __init__(self, database: str, redis_url: str, port: int):
+        self.database, self.redis_url, self.port = database, redis_url, port
+        self.secret_key = secrets.token_urlsafe(64)
+
+    def env(self) -> dict:
+        return {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "DATABASE_URL": f"{PG}/{self.database}",
+            "REDIS_URL": self.redis_url,
+            "SECRET_KEY": self.secret_key,
+            "ALLOWED_HOSTS": HOST,
+            "SECURE_SSL_REDIRECT": "false",
+            "LOG_LEVEL": "WARNING",
+            "PYTHONPATH": str(ROOT),
+        }
+
+    def manage(self, *args: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env(),
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode != 0:
+            sys.exit(
+                f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr[-3000:]}"
+            )
+        return result.stdout
+
+    def prepare_database(self, offers: int, fresh: bool) -> None:
+        """The benchmark database with ``offers`` generated offers and their statistics,
+        kept between runs (loading a million offers takes minutes) unless ``fresh``."""
+        db = self.database
+        exists = psql(f"SELECT 1 FROM pg_database WHERE datname = '{db}'") == "1"
+        if exists and not fresh:
+            try:
+                count = int(psql("SELECT count(*) FROM salaries_offer", db) or 0)
+                stats = int(psql("SELECT count(*) FROM salaries_salarystat", db) or 0)
+            except subprocess.CalledProcessError:
+                count = stats = 0
+            if count == offers and stats:
+                self.manage("migrate", "-v0")
+                print(f"Reusing {db}: {count:,} offers, {stats:,} published slices.")
+                return
+        psql(f"DROP DATABASE IF EXISTS {db}")
+        psql(f"CREATE DATABASE {db}")
+        self.manage("migrate", "-v0")
+        path = DATA / f"offers-{offers}.csv"
+        if not path.exists():
+            DATA.mkdir(parents=True, exist_ok=True)
+            with path.open("w", newline="", encoding="utf-8") as out:
+                generate(offers, out)
+        started = time.perf_counter()
+        self.manage("import_offers", str(path))
+        self.manage("compute_salary_stats")
+        seconds = time.perf_counter() - started
+        print(f"Loaded {offers:,} offers and computed statistics in {seconds:.0f} s.")
+
+    def busiest_slice(self) -> tuple[str, str, str]:
+        """(specialization, technology, year) of the concrete slice with the most offers
+        in the newest year: the heaviest page and API answer."""
+        row = psql(
+            "SELECT s.slug, t.slug, st.year FROM salaries_salarystat st "
+            "JOIN salaries_specialization s ON s.id = st.specialization_id "
+            "JOIN salaries_technology t ON t.id = st.technology_id "
+            "ORDER BY st.year DESC, st.offers DESC LIMIT 1",
+            self.database,
+        )
+        spec, tech, year = row.split("|")
+        return spec, tech, year
+
+    def flush_cache(self) -> None:
+        redis.Redis.from_url(self.redis_url).flushdb()
+
+    def server(self, workers: int, threads: int) -> Server:
+        return Server(self, workers, threads)
+
+    def get(self, path: str, connection=None, headers: dict | None = None):
+        conn = connection or http.client.HTTPConnection(HOST, self.port, timeout=10)
+        conn.request("GET", path, headers=headers or {})
+        response = conn.getresponse()
+        body = response.read()
+        if connection is None:
+            conn.close()
+        return response.status, body
+
+    def wrk(
+        self,
+        path: str,
+        *,
+        duration: int,
+        connections: int,
+        headers: dict | None = None,
+        script: str | None = None,
+    ) -> dict:
+        command = [
+            "wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "5s",
+        ]  # fmt: skip
+        for name, value in (headers or {}).items():
+            command += ["-H", f"{name}: {value}"]
+        if script:
+            command += ["-s", str(ROOT / "bench" / script)]
+        command.append(f"http://{HOST}:{self.port}{path}")
+        out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+        errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+        socket_errors = re.search(r"Socket errors: (.*)", out)
+
+        def percentile(name: str) -> float:
+            value, unit = re.search(rf"^\s+{name}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
+            return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+        return {
+            "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+            "p50": percentile("50"),
+            "p90": percentile("90"),
+            "p99": percentile("99"),
+            "bad": int(errors.group(1)) if errors else 0,
+            "socket_errors": socket_errors.group(1) if socket_errors else "",
+        }
+
+    def uncached_single_client(self, path: str, requests: int, headers=None) -> dict:
+        """One client, the cache flushed before each request: median and p90 in ms."""
+        store = redis.Redis.from_url(self.redis_url)
+        conn = http.client.HTTPConnection(HOST, self.port, timeout=10)
+        timings = []
+        for _ in range(requests):
+            store.flushdb()
+            started = time.perf_counter()
+            status, _ = self.get(path, conn, headers)
+            timings.append((time.perf_counter() - started) * 1000)
+            if status != 200:
+                sys.exit(f"{path} answered {status}")
+        conn.close()
+        timings.sort()
+        return {
+            "p50": statistics.median(timings),
+            "p90": timings[int(len(timings) * 0.9) - 1],
+            "requests": requests,
+        }
+
+
+class Server:
+    """gunicorn with ``gunicorn.conf.py`` and production settings, for a ``with`` block."""
+
+    def __init__(self, stack: Stack, workers: int, threads: int):
+        self.stack = stack
+        self.command = [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "portal.wsgi:application",
+            "--config", str(ROOT / "gunicorn.conf.py"),
+            "--bind", f"{HOST}:{stack.port}",
+            "--workers", str(workers),
+            "--threads", str(threads),
+            "--worker-class", "gthread" if threads > 1 else "sync",
+            "--keep-alive", "5",
+            "--log-level", "warning",
+        ]  # fmt: skip
+        self.process = None
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            self.command,
+            cwd=ROOT,
+            env=self.stack.env(),
+            start_new_session=True,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if self.stack.get("/healthz")[0] == 200:
+                    return self
+            except OSError:
+                time.sleep(0.2)
+        self.__exit__()
+        sys.exit("gunicorn did not answer /healthz within 30 s")
+
+    def __exit__(self, *exc):
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=30)
+
+
+def print_table(rows: list[tuple[str, dict]], single: tuple[str, dict] | None = None) -> None:
+    """wrk results as a table, and the single client's latencies under it."""
+    width = max(len(name) for name, _ in [*rows, *([single] if single else [])]) + 2
+    print(f"\n{'':{width}} {'req/s':>8} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
+    for name, r in rows:
+        errors = f"  socket errors: {r['socket_errors']}" if r["socket_errors"] else ""
+        print(
+            f"{name:{width}} {r['rps']:>8,.0f} {r['p50']:>8.1f} {r['p90']:>8.1f} "
+            f"{r['p99']:>8.1f} {r['bad']:>8}{errors}"
+        )
+    if single:
+        name, r = single
+        print(
+            f"{name:{width}} {'':>8} {r['p50']:>8.1f} {r['p90']:>8.1f} {'':>8} {'':>8}  "
+            f"({r['requests']} requests, cache flushed before each)"
+        )
