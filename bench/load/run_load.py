@@ -762,9 +762,11 @@ def main() -> None:
     log("load average at the start (1, 5, 15 min): "
         + ", ".join(f"{v:.1f}" for v in os.getloadavg()))  # fmt: skip
 
+    cluster_was_running = pg_running()
     prepare_cluster()
     redis_server = RedisServer()
     redis_server.start()
+    verdicts = {}
     try:
         prepare_data()
         keys = make_keys(4)
@@ -773,7 +775,6 @@ def main() -> None:
         offers = int(psql("SELECT count(*) FROM salaries_offer", database=DB))
         log(f"{offers:,} offers; {distinct:,} distinct URLs in the mix; gunicorn "
             f"{args.workers} sync workers on {HOST}:{HTTP_PORT}")  # fmt: skip
-        verdicts = {}
         with Gunicorn(args.workers):
             # Not measured: fill the page and API caches as a running site has them.
             wrk(urls, keys, duration=5, connections=args.connections)
@@ -785,6 +786,8 @@ def main() -> None:
         psql("DELETE FROM salaries_partnerapikey WHERE name LIKE 'Load partner%'", database=DB)
     finally:
         redis_server.stop()
+        if not cluster_was_running and pg_running():
+            pg_ctl("stop", "-m", "fast")  # the data stay in bench/data/load-pg for next time
     log("load average at the end (1, 5, 15 min): "
         + ", ".join(f"{v:.1f}" for v in os.getloadavg()))  # fmt: skip
     for name, passed in verdicts.items():
