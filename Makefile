@@ -9,7 +9,7 @@ PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= portal.settings.dev
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo run serve migrate test test-fast lint format bench check audit
+.PHONY: help install demo run serve migrate test test-fast lint format bench load check audit
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}'
@@ -62,3 +62,6 @@ bench: install ## Run the benchmarks in bench/ and print their figures
 		[ -e "$$script" ] || { echo "no benchmarks yet"; break; }; \
 		echo "== $$script"; $(PY) $$script; \
 	done
+
+load: install ## Load and fault runs at 1M offers on a stack of their own (minutes; bench/load/)
+	$(PY) bench/load/run_load.py
