@@ -170,12 +170,21 @@ class PartnerAPIMixin:
         if conditional is None or response.status_code not in (200, 304):
             return response
         etag, last_modified = conditional
-        store = self._store
-        if store and response.status_code == 200 and isinstance(response, Response):
+        fresh = response.status_code == 200 and isinstance(response, Response)
+        store = self._store if fresh else None
+        if store:
             computed_at = citation(request)["computed_at"]
+            run = getattr(request, "_stats_run", store[1])
+            if run != store[1]:
+                # A statistics run was published between the generation read and the
+                # figures read: the answer holds the new run's figures, so it says so in
+                # its ETag, and it is not stored under the old generation.
+                etag = etag.replace(f'"g{store[1]}-', f'"g{run}-', 1)
+                store = None
             last_modified = int(computed_at.timestamp()) if computed_at else None
             if last_modified is not None:
                 response["Last-Modified"] = http_date(last_modified)
+        if store:
             response.render()
             key, generation, version = store
             headers = [(h, v) for h, v in response.items() if h.lower() in KEPT_HEADERS]

@@ -29,6 +29,7 @@ def citation(request) -> dict:
             "min_sample_size": settings.SALARY_MIN_OFFERS,
         }
         request._stats_citation = cached
+        request._stats_run = run.pk if run else 0  # the generation the figures belong to
     return cached
 
 

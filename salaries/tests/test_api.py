@@ -484,3 +484,36 @@ def test_cors_allows_listed_origins_only(api, published, settings):
     assert "authorization" in preflight["Access-Control-Allow-Headers"]
     page = api.get("/salaries/", HTTP_ORIGIN="https://jobs.example.com")
     assert "Access-Control-Allow-Origin" not in page, "only the API is shared"
+
+
+def test_a_run_published_mid_request_is_named_in_the_etag_and_not_cached_as_the_old_one(
+    api, published, monkeypatch
+):
+    """The generation is read before the figures; when a run lands in between, the answer
+    (new figures) must not carry, or be stored under, the old generation."""
+    from salaries import pagination
+
+    old = StatsRun.objects.latest().pk
+    real = pagination.selectors.stats_run_latest
+
+    def newer_run():
+        run = real()
+        run.pk = old + 1  # as if the next run had committed after the generation was read
+        return run
+
+    from salaries import api as api_module
+
+    stored = []
+    real_set = api_module.cache.set
+    monkeypatch.setattr(
+        api_module.cache, "set", lambda key, *a, **k: stored.append(key) or real_set(key, *a, **k)
+    )
+    monkeypatch.setattr(pagination.selectors, "stats_run_latest", newer_run)
+    response = api.get("/api/v1/stats/back-end/flask/2024/")
+    assert response.status_code == 200
+    assert response["ETag"].startswith(f'"g{old + 1}-')
+    assert not [key for key in stored if key.startswith(api_module.ENTRY_PREFIX)]
+    monkeypatch.setattr(pagination.selectors, "stats_run_latest", real)
+    again = api.get("/api/v1/stats/back-end/flask/2024/")
+    assert again["ETag"].startswith(f'"g{old}-')
+    assert [key for key in stored if key.startswith(api_module.ENTRY_PREFIX)]  # now stored
