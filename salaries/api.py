@@ -38,6 +38,7 @@ from salaries.caching import KEPT_HEADERS, cache_lookup
 from salaries.filters import SalaryStatFilter
 from salaries.pagination import MAX_PAGE_SIZE, citation
 from salaries.renderers import STAT_COLUMNS, CSVRenderer, plain_row, stat_row
+from salaries.selectors import statistics_snapshot
 from salaries.serializers import (
     ErrorSerializer,
     SalaryStatHistorySerializer,
@@ -151,7 +152,9 @@ class PartnerAPIMixin:
                 response[header] = value
             return response
         self._store = (ENTRY_PREFIX + digest, generation, version)
-        return build()
+        with statistics_snapshot():
+            citation(request)  # the run, read in the same snapshot as the figures
+            return build()
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

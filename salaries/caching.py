@@ -37,6 +37,7 @@ from django.utils.http import http_date
 
 from portal.cache import cache_call
 from salaries.generation import GENERATION_KEY, stats_generation
+from salaries.selectors import statistics_snapshot
 
 CONTENT_KEY = "salaries:content-version"
 ENTRY_PREFIX = "salaries:page:"
@@ -198,7 +199,10 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         if hit is not None:
             return hit
 
-        response = view(request, *args, **kwargs)
+        with statistics_snapshot():
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
         if response.status_code != 200 or response.streaming:
             return response
         body = response.content

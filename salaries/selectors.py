@@ -2,8 +2,10 @@
 nothing outside ``services`` aggregates offers."""
 
 from collections.abc import Iterable
+from contextlib import contextmanager
 
 from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 
 from salaries.models import (
@@ -58,6 +60,23 @@ def specialization_list() -> QuerySet[Specialization]:
 
 def technology_list() -> QuerySet[Technology]:
     return Technology.objects.prefetch_related("related").order_by("name")
+
+
+@contextmanager
+def statistics_snapshot():
+    """Read the published statistics as of one moment: a page or an answer reads several
+    queries (the slice, its history, related slices, the run), and a statistics run that
+    commits between two of them must not mix two runs in one response. On PostgreSQL a
+    REPEATABLE READ transaction gives every query the same snapshot (SQLite's transactions
+    already do). Inside a transaction already begun, that transaction decides."""
+    if connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
 
 
 def stats_run_latest() -> StatsRun | None:
