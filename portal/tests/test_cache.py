@@ -3,21 +3,16 @@
 import os
 
 import pytest
-import redis
 
 from portal.cache import PortalRedisCache
+from portal.tests.support import require_redis
 
 REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/14")
 
 
 @pytest.fixture
 def redis_cache():
-    try:
-        redis.Redis.from_url(REDIS_TEST_URL).ping()
-    except redis.exceptions.ConnectionError:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"Redis is not answering at {REDIS_TEST_URL}")
-        pytest.skip(f"Redis is not answering at {REDIS_TEST_URL}")
+    require_redis(REDIS_TEST_URL)
     backend = PortalRedisCache(REDIS_TEST_URL, {"KEY_PREFIX": "portal-tests"})
     backend.clear()
     yield backend

@@ -8,6 +8,7 @@ import pytest
 import redis
 from django.core.cache import cache
 
+from portal.tests.support import require_redis
 from salaries.caching import cache_counter_hit
 
 pytestmark = pytest.mark.django_db
@@ -113,12 +114,7 @@ def test_counters_live_in_the_shared_cache(api, anon_rate):
 
 
 def test_redis_counts_atomically_and_expires_the_window(settings):
-    try:
-        redis.Redis.from_url(REDIS_TEST_URL).ping()
-    except redis.exceptions.ConnectionError:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"Redis is not answering at {REDIS_TEST_URL}")
-        pytest.skip(f"Redis is not answering at {REDIS_TEST_URL}")
+    require_redis(REDIS_TEST_URL)
     settings.CACHES = {
         "default": {
             "BACKEND": "portal.cache.PortalRedisCache",
