@@ -62,7 +62,7 @@ def _year(value: str | None) -> int | None:
     return None if not value or value == LATEST else int(value)
 
 
-def _latest_stat(specialization, technology, year: int | None = None):
+def latest_stat(specialization, technology, year: int | None = None):
     """The published slice for the chosen topic (``None`` meaning all) in ``year`` or the
     newest year with data."""
     spec_slug = specialization.slug if specialization else ALL
@@ -70,6 +70,20 @@ def _latest_stat(specialization, technology, year: int | None = None):
     if year:
         return selectors.salary_stat_get(specialization=spec_slug, technology=tech_slug, year=year)
     return selectors.salary_stat_history(specialization=spec_slug, technology=tech_slug).last()
+
+
+def specialization_chooser() -> SnippetChooserBlock:
+    """The topic's specialization in a live block; empty means all of them."""
+    return SnippetChooserBlock(
+        "salaries.Specialization", required=False, help_text="Empty: every specialization."
+    )
+
+
+def technology_chooser() -> SnippetChooserBlock:
+    """The topic's technology in a live block; empty means all of them."""
+    return SnippetChooserBlock(
+        "salaries.Technology", required=False, help_text="Empty: every technology."
+    )
 
 
 class YearChoiceBlock(blocks.CharBlock):
@@ -181,12 +195,8 @@ class SeniorityTableBlock(blocks.StructBlock):
         help_text="Show the published median per level next to the editorial range, and "
         "flag levels where it falls outside the range.",
     )
-    specialization = SnippetChooserBlock(
-        "salaries.Specialization", required=False, help_text="Empty: every specialization."
-    )
-    technology = SnippetChooserBlock(
-        "salaries.Technology", required=False, help_text="Empty: every technology."
-    )
+    specialization = specialization_chooser()
+    technology = technology_chooser()
     year = YearChoiceBlock(required=False)
 
     class Meta:
@@ -207,7 +217,7 @@ class SeniorityTableBlock(blocks.StructBlock):
         context = super().get_context(value, parent_context)
         live = {}
         if value.get("show_live_median"):
-            stat = _latest_stat(
+            stat = latest_stat(
                 value.get("specialization"), value.get("technology"), _year(value.get("year"))
             )
             if stat is not None:
@@ -319,12 +329,8 @@ class DataTableBlock(TableBlock):
 
 
 class LiveSalaryBlock(blocks.StructBlock):
-    specialization = SnippetChooserBlock(
-        "salaries.Specialization", required=False, help_text="Empty: every specialization."
-    )
-    technology = SnippetChooserBlock(
-        "salaries.Technology", required=False, help_text="Empty: every technology."
-    )
+    specialization = specialization_chooser()
+    technology = technology_chooser()
     year = YearChoiceBlock()
     show_histogram = blocks.BooleanBlock(required=False, default=True)
 
@@ -340,7 +346,7 @@ class LiveSalaryBlock(blocks.StructBlock):
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
         year = value.get("year") or LATEST
-        stat = _latest_stat(value.get("specialization"), value.get("technology"), _year(year))
+        stat = latest_stat(value.get("specialization"), value.get("technology"), _year(year))
         context["stat"] = stat
         context["subject"] = slice_subject(value.get("specialization"), value.get("technology"))
         context["year_label"] = year
@@ -354,9 +360,7 @@ class LiveSalaryBlock(blocks.StructBlock):
 
 class SalaryComparisonBlock(blocks.StructBlock):
     heading = blocks.CharBlock(required=False, max_length=120)
-    specialization = SnippetChooserBlock(
-        "salaries.Specialization", required=False, help_text="Empty: every specialization."
-    )
+    specialization = specialization_chooser()
     technologies = blocks.ListBlock(SnippetChooserBlock("salaries.Technology"), min_num=2)
     year = YearChoiceBlock()
 
@@ -374,7 +378,7 @@ class SalaryComparisonBlock(blocks.StructBlock):
         for tech in value.get("technologies") or []:
             if tech is None:
                 continue
-            stat = _latest_stat(spec, tech, _year(year))
+            stat = latest_stat(spec, tech, _year(year))
             rows.append({"technology": tech, "stat": stat})
         published = [row for row in rows if row["stat"] is not None and row["stat"].published]
         context["rows"] = rows

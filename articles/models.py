@@ -23,7 +23,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from articles.blocks import ArticleStreamBlock, _latest_stat
+from articles.blocks import ArticleStreamBlock, latest_stat
 from salaries import selectors
 from salaries.caching import cached_page
 from salaries.charts import histogram_chart, money, ranking_chart
@@ -41,13 +41,8 @@ class CachedPageMixin:
         if getattr(request, "is_preview", False):
             return super().serve(request, *args, **kwargs)
 
-        def render(request):
-            response = super(CachedPageMixin, self).serve(request, *args, **kwargs)
-            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
-                response.render()
-            return response
-
-        return cached_page(render)(request)
+        # cached_page renders the TemplateResponse before storing it.
+        return cached_page(super().serve)(request, *args, **kwargs)
 
 
 class HomePage(CachedPageMixin, Page):
@@ -252,7 +247,7 @@ class ArticlePage(CachedPageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         if self.has_topic:
-            stat = _latest_stat(self.topic_specialization, self.topic_technology)
+            stat = latest_stat(self.topic_specialization, self.topic_technology)
             context["topic_stat"] = stat
             context["topic_subject"] = slice_subject(
                 self.topic_specialization, self.topic_technology

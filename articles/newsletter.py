@@ -11,7 +11,6 @@ import secrets
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 from rest_framework.throttling import BaseThrottle
 
 from articles.models import Subscriber
+from salaries.caching import cache_counter_hit
 from salaries.models import Technology
 
 RATE_LIMIT = 5  # subscription attempts per address (IP) and hour
@@ -80,13 +80,8 @@ def _over_rate_limit(request: HttpRequest) -> bool:
     # The client's address as the API's throttles see it (behind a proxy, from
     # X-Forwarded-For as far as the configured number of proxies is trusted).
     key = "newsletter:attempts:" + (BaseThrottle().get_ident(request) or "unknown")
-    cache.add(key, 0, RATE_WINDOW)
-    try:
-        attempts = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_WINDOW)
-        attempts = 1
-    return attempts > RATE_LIMIT
+    attempts = cache_counter_hit(key, RATE_WINDOW)  # None: cache unavailable, let it through
+    return attempts is not None and attempts > RATE_LIMIT
 
 
 @never_cache

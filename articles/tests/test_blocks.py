@@ -3,7 +3,6 @@ article, live blocks show the engine's current figures, and editors get clear er
 
 import random
 import re
-from html import unescape
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,17 +11,12 @@ from django.template.loader import get_template
 from articles import demo
 from articles.blocks import ArticleStreamBlock, SeniorityRowBlock, YearChoiceBlock
 from articles.models import ArticlePage
+from portal.tests.support import text_of
 from salaries.factories import add_offers
 from salaries.selectors import salary_stat_get, salary_stat_history
 from salaries.services import salary_stats_refresh
 
 pytestmark = pytest.mark.django_db
-
-
-def text_of(response) -> str:
-    html = response.content.decode()
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
 def body_with_every_block(c, image):

@@ -3,21 +3,15 @@
 import datetime
 import json
 import re
-from html import unescape
 
 import pytest
 
 from articles import demo
 from articles.models import ArticleIndexPage, ArticlePage, HomePage
+from portal.tests.support import text_of
 from salaries.selectors import salary_stat_get
 
 pytestmark = pytest.mark.django_db
-
-
-def text_of(response) -> str:
-    html = response.content.decode()
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
 def json_ld(response) -> dict:

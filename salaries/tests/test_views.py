@@ -5,12 +5,12 @@ import datetime
 import json
 import random
 import re
-from html import unescape
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from portal.tests.support import text_of
 from salaries.charts import fold_histogram
 from salaries.factories import OfferFactory, TechnologyFactory, add_offers
 from salaries.models import SalaryStat
@@ -21,13 +21,6 @@ from salaries.topics import TopicArticle, _finders, register_topic_article_finde
 pytestmark = pytest.mark.django_db
 
 SALARY_PAGE = "/salaries/back-end/flask/2024/"
-
-
-def text_of(response) -> str:
-    """The page's visible text, tags stripped and whitespace folded."""
-    html = response.content.decode()
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
 def money(value) -> str:
