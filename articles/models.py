@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
@@ -25,7 +26,7 @@ from wagtail.search import index
 
 from articles.blocks import ArticleStreamBlock, latest_stat
 from salaries import selectors
-from salaries.caching import cached_page
+from salaries.caching import NO_PARAMS, cached_page, params_of, shared_view_params
 from salaries.charts import histogram_chart, money, ranking_chart
 from salaries.models import slice_subject
 
@@ -33,16 +34,33 @@ ARTICLES_PER_PAGE = 12
 
 
 class CachedPageMixin:
-    """Serve the public page through the generation-keyed page cache. Previews are rendered
-    fresh every time; password-protected pages stop at Wagtail's ``before_serve_page``
-    check and never reach ``serve``."""
+    """Serve the public page through the generation-keyed page cache.
+
+    Previews are rendered fresh every time. A page with a view restriction (a password,
+    logged-in users, groups; on the page or any ancestor) is never stored in or answered
+    from the shared cache and tells browsers and proxies not to keep it: Wagtail's
+    ``before_serve_page`` check stops visitors who may not see it before ``serve``, and
+    the ones who may must not leave a copy behind for the others.
+    """
+
+    # The query parameters the page reads (``salaries.caching.QueryParams``).
+    cache_params = NO_PARAMS
 
     def serve(self, request, *args, **kwargs):
         if getattr(request, "is_preview", False):
             return super().serve(request, *args, **kwargs)
-
+        if self.get_view_restrictions().exists():
+            response = super().serve(request, *args, **kwargs)
+            add_never_cache_headers(response)
+            return response
         # cached_page renders the TemplateResponse before storing it.
-        return cached_page(super().serve)(request, *args, **kwargs)
+        return cached_page(super().serve, params=self.cache_params)(request, *args, **kwargs)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # Wagtail serves every page kind through one view: the middleware keys its paths
+        # with the parameters any kind reads.
+        shared_view_params("wagtail_serve", cls.cache_params)
 
 
 class HomePage(CachedPageMixin, Page):
@@ -98,6 +116,7 @@ class ArticleIndexPage(CachedPageMixin, Page):
     intro = RichTextField(blank=True, help_text="Shown above the list of articles.")
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
+    cache_params = params_of("tag", "topic", "page", lower=("topic",), page="1")
 
     parent_page_types = ["articles.HomePage"]
     subpage_types = ["articles.ArticlePage"]

@@ -20,9 +20,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
-from rest_framework.throttling import BaseThrottle
 
 from articles.models import Subscriber
+from portal.client_address import client_address
 from salaries.caching import cache_counter_hit
 from salaries.models import Technology
 
@@ -79,7 +79,7 @@ def subscriber_subscribe(*, email: str, topics) -> None:
 def _over_rate_limit(request: HttpRequest) -> bool:
     # The client's address as the API's throttles see it (behind a proxy, from
     # X-Forwarded-For as far as the configured number of proxies is trusted).
-    key = "newsletter:attempts:" + (BaseThrottle().get_ident(request) or "unknown")
+    key = "newsletter:attempts:" + client_address(request)
     attempts = cache_counter_hit(key, RATE_WINDOW)  # None: cache unavailable, let it through
     return attempts is not None and attempts > RATE_LIMIT
 

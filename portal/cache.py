@@ -6,10 +6,12 @@ more than the network round trip it wraps. A ``redis.Redis`` is thread-safe, so 
 connection pool, made once, serves every thread of a worker.
 
 Tolerant: the cache only ever holds what can be rebuilt (pages, API answers, the
-statistics generation, which falls back to the database). When Redis does not answer,
-reads are misses and writes are skipped, with one warning in the log, and for
-``OUTAGE_PAUSE`` seconds the client does not even try (so a dead Redis costs no connect
-timeout per request); then it tries again, and the site is back on its cache as soon as
+statistics generation, which falls back to the database). When Redis does not answer, or
+answers with an error of any kind (out of memory under ``maxmemory`` with ``noeviction``,
+read-only replica, a misconfigured server), reads are misses and writes are skipped, with
+one warning in the log. After a connection failure, for ``OUTAGE_PAUSE`` seconds the
+client does not even try (so a dead Redis costs no connect timeout per request); then it
+tries again, and the site is back on its cache as soon as
 Redis is. Rate-limit counters fail open during an outage.
 """
 
@@ -19,12 +21,13 @@ import logging
 import time
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.exceptions import RedisError, ResponseError
 
 logger = logging.getLogger(__name__)
 
-OUTAGE_ERRORS = (RedisConnectionError, RedisTimeoutError, OSError)
+# Every error redis-py raises (connection, timeout, and server errors such as OOM), and
+# socket errors below it: none of them may turn a page into a 500.
+OUTAGE_ERRORS = (RedisError, OSError)
 OUTAGE_PAUSE = 2.0  # seconds without trying after a failure
 
 
@@ -48,6 +51,17 @@ class _Outage:
             logger.warning("cache unavailable, serving without it for now: %s", error)
         cls.until = time.monotonic() + OUTAGE_PAUSE
 
+    refused_logged = 0.0
+
+    @classmethod
+    def refused(cls, error: Exception) -> None:
+        """The server answered but refused a command (out of memory, read-only): that one
+        call is skipped; Redis is still up, so no pause. One warning a minute at most."""
+        now = time.monotonic()
+        if now - cls.refused_logged >= 60 or not cls.refused_logged:
+            cls.refused_logged = now
+            logger.warning("cache refused a command, serving without it: %s", error)
+
     @classmethod
     def recovered(cls) -> None:
         if cls.until:
@@ -62,12 +76,20 @@ def cache_call(function, *args, default=None, **kwargs):
         result = function(*args, **kwargs)
     except CacheUnavailable:
         return default
+    except ResponseError as error:
+        _Outage.refused(error)
+        return default
     except OUTAGE_ERRORS as error:
         _Outage.failed(error)
         return default
     if _Outage.until:
         _Outage.recovered()
     return result
+
+
+def cache_refused(error: Exception) -> None:
+    """Report a command the server refused inside a pipeline (see ``_Outage.refused``)."""
+    _Outage.refused(error)
 
 
 class ReusingRedisCacheClient(RedisCacheClient):

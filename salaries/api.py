@@ -34,7 +34,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from salaries import selectors
 from salaries.authentication import key_prefix
-from salaries.caching import KEPT_HEADERS, cache_lookup
+from salaries.caching import KEPT_HEADERS, NO_PARAMS, cache_key, cache_lookup, params_of
 from salaries.filters import SalaryStatFilter
 from salaries.pagination import MAX_PAGE_SIZE, citation
 from salaries.renderers import STAT_COLUMNS, CSVRenderer, plain_row, stat_row
@@ -46,11 +46,12 @@ from salaries.serializers import (
     SpecializationSerializer,
     TechnologySerializer,
 )
-from salaries.throttling import rate_counter_guess
+from salaries.throttling import rate_counter_guess, rate_hit, wait_seconds
 
 SLUG = r"[A-Za-z0-9-]{1,50}"
 YEAR = r"[0-9]{4}"
 ENTRY_PREFIX = "salaries:api:"
+PAGE_PARAMS = ("page", "page_size", "format")
 CACHED_FORMATS = {"json", "csv"}
 CONDITIONAL_HEADERS = {
     "HTTP_IF_NONE_MATCH",
@@ -79,6 +80,9 @@ class PartnerAPIMixin:
 
     csv_columns: list[str] | None = None
     csv_row: Callable[[dict], list]
+    # The query parameters an endpoint reads: its cache key and its pagination links use
+    # only these (besides the format, which content negotiation has settled).
+    cache_params = NO_PARAMS
 
     def throttled(self, request, wait):
         limit = getattr(request, "rate_limit", None)
@@ -106,28 +110,39 @@ class PartnerAPIMixin:
         ):
             prefix = key_prefix(request)
             key_entry = selectors.partner_key_cache_name(prefix) if prefix else None
-            identity = f"{request.accepted_renderer.format}|{request.get_host()}|"
-            digest = hashlib.sha1(
-                (identity + request.get_full_path()).encode(), usedforsecurity=False
-            ).hexdigest()
-            counter = rate_counter_guess(request)
-            found = cache_lookup(
-                ENTRY_PREFIX + digest, also=[key_entry] if key_entry else [], count=counter
+            entry_key = cache_key(
+                request,
+                self.cache_params,
+                prefix=f"{ENTRY_PREFIX}{request.accepted_renderer.format}:",
             )
-            self._lookup = (digest, found.generation, found.version, found.entry)
+            counter = rate_counter_guess(request)
+            found = cache_lookup(entry_key, also=[key_entry] if key_entry else [], count=counter)
+            self._lookup = (entry_key, found.generation, found.version, found.entry)
             if key_entry in found.also:
                 request.partner_key_entry = found.also[key_entry]
             if counter:
                 request.rate_counted = (counter[0], found.count)
-        super().perform_authentication(request)
+        try:
+            super().perform_authentication(request)
+        except exceptions.AuthenticationFailed:
+            # A malformed or unknown key is an anonymous request as far as limits go: it
+            # counts against its client address, so guessing keys is throttled too.
+            state, allowed, now = rate_hit(request, None)
+            if not allowed:
+                raise exceptions.Throttled(
+                    wait_seconds(state, now),
+                    detail=f"Over the rate limit of {state.limit} requests per window for "
+                    "requests without a valid key.",
+                ) from None
+            raise
 
     def cached(self, request, build: Callable[[], HttpResponse]) -> HttpResponse:
         """Answer from the cache when the entry is current, with a 304 when the client
         holds it already, else ``build()`` the response (stored on the way out)."""
         if self._lookup is None:
             return build()
-        digest, generation, version, entry = self._lookup
-        tag = hashlib.sha1(f"{version}:{digest}".encode(), usedforsecurity=False).hexdigest()
+        key, generation, version, entry = self._lookup
+        tag = hashlib.sha1(f"{version}:{key}".encode(), usedforsecurity=False).hexdigest()
         etag = f'"g{generation}-{tag[:20]}"'
         last_modified = entry[4] if entry else None
         self._conditional = (etag, last_modified)
@@ -151,7 +166,7 @@ class PartnerAPIMixin:
             for header, value in entry[3]:
                 response[header] = value
             return response
-        self._store = (ENTRY_PREFIX + digest, generation, version)
+        self._store = (key, generation, version)
         with statistics_snapshot():
             citation(request)  # the run, read in the same snapshot as the figures
             return build()
@@ -292,6 +307,9 @@ class SalaryStatViewSet(PartnerAPIMixin, mixins.ListModelMixin, viewsets.Generic
 
     serializer_class = SalaryStatSerializer
     filterset_class = SalaryStatFilter
+    cache_params = params_of(
+        *SalaryStatFilter.base_filters, *PAGE_PARAMS, page="1"
+    )
     csv_columns = STAT_COLUMNS
     csv_row = staticmethod(stat_row)
 
@@ -398,6 +416,10 @@ def catalogue_schema(serializer, noun: str):
 class CatalogueViewSet(PartnerAPIMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
     lookup_value_regex = SLUG
+
+    @property
+    def cache_params(self):
+        return params_of(*PAGE_PARAMS, page="1") if self.action == "list" else NO_PARAMS
 
     def list(self, request, *args, **kwargs):
         return self.cached(request, partial(super().list, request, *args, **kwargs))

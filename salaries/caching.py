@@ -24,18 +24,20 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import wraps
+from functools import partial, wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
-from portal.cache import cache_call
+from portal.cache import cache_call, cache_refused
 from salaries.generation import GENERATION_KEY, stats_generation
 from salaries.selectors import statistics_snapshot
 
@@ -112,14 +114,22 @@ def cache_lookup_many(
         counter = backend.make_key(count[0])
         pipe.set(counter, 0, ex=count[1] + 1, nx=True)
         pipe.incr(counter)
-    results = cache_call(pipe.execute)
+    # Commands the server refuses (a full Redis refuses the counter's SET) come back as
+    # values, so what did work is still used; a dead Redis raises and reads as a miss.
+    results = cache_call(pipe.execute, raise_on_error=False)
     if results is None:  # Redis unavailable: a miss, and no count (rate limits fail open)
         return {}, None
+    for result in results:
+        if isinstance(result, Exception):
+            cache_refused(result)
+            break
     loads = backend._cache._serializer.loads
     found = {}
-    if names:
+    if names and not isinstance(results[0], Exception):
         found = {k: loads(raw) for k, raw in zip(keys, results[0], strict=True) if raw is not None}
-    return found, int(results[-1]) if count else None
+    counted = results[-1] if count else None
+    return found, counted if isinstance(counted, int) else None
+
 
 
 def cache_lookup(
@@ -144,20 +154,78 @@ def cache_lookup(
     )
 
 
-def _entry_key(request: HttpRequest) -> str:
-    digest = hashlib.sha1(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
-    return ENTRY_PREFIX + digest
+@dataclass(frozen=True)
+class QueryParams:
+    """The query parameters a cached view reads, and how its key normalises them.
+
+    Only these take part in the key, so ``?utm_source=…`` and other parameters the view
+    never reads share the plain entry instead of growing the cache; names are sorted, so
+    order does not matter; surrounding spaces go, as the views strip them; a parameter
+    whose values are all empty is as good as absent (every view reads it so). ``lower``
+    names the parameters a view reads case-insensitively, ``defaults`` values that mean
+    the same as leaving the parameter out.
+    """
+
+    names: frozenset[str] = frozenset()
+    lower: frozenset[str] = frozenset()
+    defaults: tuple[tuple[str, str], ...] = ()
+
+    def __or__(self, other: QueryParams) -> QueryParams:
+        """What either view reads (the middleware's key for a path several views share)."""
+        return QueryParams(
+            names=self.names | other.names,
+            lower=self.lower & other.lower,
+            defaults=tuple(set(self.defaults) & set(other.defaults)),
+        )
+
+    def normalise(self, query) -> str:
+        items = []
+        defaults = dict(self.defaults)
+        for name in sorted(self.names):
+            values = [value.strip() for value in query.getlist(name)]
+            if name in self.lower:
+                values = [value.lower() for value in values]
+            if not any(values) or values == [defaults.get(name)]:
+                continue
+            items.extend((name, value) for value in values)
+        return urlencode(items)
 
 
-def _lookup(request: HttpRequest) -> tuple[str, int, int, tuple | None]:
-    """The entry key, current generation and content version, and the fresh entry (or
-    ``None``): one round trip, reused if the middleware already made it."""
+NO_PARAMS = QueryParams()
+
+
+def params_of(*names: str, lower: tuple[str, ...] = (), **defaults: str) -> QueryParams:
+    return QueryParams(
+        names=frozenset(names), lower=frozenset(lower), defaults=tuple(defaults.items())
+    )
+
+
+def cache_key(request: HttpRequest, params: QueryParams, *, prefix: str = ENTRY_PREFIX) -> str:
+    """The one key rule: scheme, host (validated against ``ALLOWED_HOSTS``: an unknown
+    host is a 400 before any lookup), path and the normalised parameters the view reads."""
+    identity = "|".join(
+        (request.scheme, request.get_host().lower(), request.path, params.normalise(request.GET))
+    )
+    return prefix + hashlib.sha1(identity.encode(), usedforsecurity=False).hexdigest()
+
+
+@dataclass(frozen=True)
+class PageLookup:
+    key: str
+    generation: int
+    version: int
+    entry: tuple | None
+
+
+def _lookup(request: HttpRequest, params: QueryParams) -> PageLookup:
+    """The entry for this request under ``params`` and the current generation and content
+    version: one round trip, reused when the middleware already looked up the same key."""
+    key = cache_key(request, params)
     done = getattr(request, "_page_cache_lookup", None)
-    if done is not None:
+    if done is not None and done.key == key:
         return done
-    key = _entry_key(request)
     found = cache_lookup(key)
-    result = (key, found.generation, found.version, found.entry)
+    result = PageLookup(key, found.generation, found.version, found.entry)
     request._page_cache_lookup = result
     return result
 
@@ -183,19 +251,23 @@ def _finish(request: HttpRequest, response: HttpResponse, etag: str, last_modifi
     )
 
 
-def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Cache a GET view's 200 responses under the statistics generation.
+def cached_page(view=None, *, params: QueryParams = NO_PARAMS):
+    """Cache a GET view's 200 responses under the statistics generation, keyed by
+    ``cache_key`` with the query parameters the view reads (``params``).
 
     The view may set ``response.stats_computed_at`` (a datetime) for ``Last-Modified``.
     Other statuses (404, 400, redirects) are passed through and not cached.
+    Usable bare (``@cached_page``) or with arguments (``@cached_page(params=...)``).
     """
+    if view is None:
+        return partial(cached_page, params=params)
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
-        key, generation, version, entry = _lookup(request)
-        hit = _fresh_response(request, generation, version, entry)
+        found = _lookup(request, params)
+        hit = _fresh_response(request, found.generation, found.version, found.entry)
         if hit is not None:
             return hit
 
@@ -211,13 +283,35 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         last_modified = int(computed_at.timestamp()) if computed_at else None
         headers = [(h, v) for h, v in response.items() if h.lower() in KEPT_HEADERS]
         cache.set(
-            key,
-            (generation, version, body, headers, etag, last_modified),
+            found.key,
+            (found.generation, found.version, body, headers, etag, last_modified),
             settings.SALARY_PAGE_CACHE_SECONDS,
         )
         return _finish(request, response, etag, last_modified)
 
+    wrapper.cache_params = params
     return wrapper
+
+
+# Views that serve several kinds of page under one URL pattern (Wagtail's page serving)
+# register what each kind reads; the middleware keys such paths with all of it, and the
+# page's own key (what it reads alone) is looked up again only when the two differ.
+SHARED_VIEW_PARAMS: dict[str, QueryParams] = {}
+
+
+def shared_view_params(url_name: str, params: QueryParams) -> None:
+    """Add what one kind of page served by the view named ``url_name`` reads."""
+    SHARED_VIEW_PARAMS[url_name] = SHARED_VIEW_PARAMS.get(url_name, params) | params
+
+
+def _view_params(request: HttpRequest) -> QueryParams | None:
+    """What the view of this path reads, or None when it is not a cached view."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    params = getattr(match.func, "cache_params", None)
+    return params if params is not None else SHARED_VIEW_PARAMS.get(match.url_name)
 
 
 class PageCacheMiddleware:
@@ -229,8 +323,10 @@ class PageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method in ("GET", "HEAD") and not request.path.startswith(self.skip):
-            _, generation, version, entry = _lookup(request)
-            hit = _fresh_response(request, generation, version, entry)
-            if hit is not None:
-                return hit
+            params = _view_params(request)
+            if params is not None:
+                found = _lookup(request, params)
+                hit = _fresh_response(request, found.generation, found.version, found.entry)
+                if hit is not None:
+                    return hit
         return self.get_response(request)

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from salaries import selectors
 
@@ -61,6 +62,28 @@ class CitedPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     page_size_query_description = f"Results per page, 1 to {MAX_PAGE_SIZE} (default 50)."
     max_page_size = MAX_PAGE_SIZE
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.params = getattr(view, "cache_params", None)
+        return super().paginate_queryset(queryset, request, view)
+
+    def _page_url(self, number: int) -> str:
+        """Links carry only the parameters the view reads (``cache_params``): an answer
+        cached for one client must not hand the next one the first one's stray ones."""
+        request = self.request
+        query = self.params.normalise(request.GET) if self.params else request.GET.urlencode()
+        url = request.build_absolute_uri(request.path) + (f"?{query}" if query else "")
+        if number == 1:
+            return remove_query_param(url, self.page_query_param)
+        return replace_query_param(url, self.page_query_param, number)
+
+    def get_next_link(self):
+        return self._page_url(self.page.next_page_number()) if self.page.has_next() else None
+
+    def get_previous_link(self):
+        if not self.page.has_previous():
+            return None
+        return self._page_url(self.page.previous_page_number())
 
     def get_paginated_response(self, data):
         links = [

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
+from portal.client_address import client_address
 from salaries.authentication import key_prefix
 from salaries.caching import cache_counter_hit
 from salaries.models import PartnerAPIKey, rate_parse
@@ -61,33 +62,48 @@ def rate_counter_guess(request) -> tuple[str, int] | None:
         return None  # the key will be refused before any counting
     else:
         window = rate_parse(api_settings.DEFAULT_THROTTLE_RATES["anon"])[1]
-        who = f"anon:{BaseThrottle().get_ident(request)}"
+        who = f"anon:{client_address(request)}"
     if window is None:
         return None
     return _counter(who, window, time.time())[0], window
 
 
+def rate_hit(request, api_key: PartnerAPIKey | None) -> tuple[RateLimit, bool, float]:
+    """Count the request against its key's limit, or against its client address's
+    anonymous limit without a (valid) key. Returns where it stands, whether it is allowed,
+    and the time it was counted at."""
+    if api_key is not None:
+        rate = api_key.partner.rate or api_settings.DEFAULT_THROTTLE_RATES["partner"]
+        who = f"key:{api_key.prefix}"
+    else:
+        rate = api_settings.DEFAULT_THROTTLE_RATES["anon"]
+        who = f"anon:{client_address(request)}"
+    limit, window = rate_parse(rate)
+    now = time.time()
+    name, start = _counter(who, window, now)
+    counted = getattr(request, "rate_counted", None)  # by the view, with its cache read
+    count = counted[1] if counted and counted[0] == name else cache_counter_hit(name, window)
+    if count is None:  # the shared cache is unavailable: fail open rather than lock out
+        count = 0
+    if api_key is not None:
+        _WINDOW_SEEN[api_key.prefix] = window
+    state = RateLimit(limit=limit, remaining=max(0, limit - count), reset=start + window)
+    request.rate_limit = state
+    return state, count <= limit, now
+
+
+def wait_seconds(state: RateLimit, now: float) -> int:
+    return max(1, math.ceil(state.reset - now))
+
+
 class PartnerRateThrottle(BaseThrottle):
     def allow_request(self, request, view) -> bool:
         api_key = request.auth if isinstance(request.auth, PartnerAPIKey) else None
-        if api_key is not None:
-            rate = api_key.partner.rate or api_settings.DEFAULT_THROTTLE_RATES["partner"]
-            who = f"key:{api_key.prefix}"
-        else:
-            rate = api_settings.DEFAULT_THROTTLE_RATES["anon"]
-            who = f"anon:{self.get_ident(request)}"
-        limit, window = rate_parse(rate)
-        self.now = time.time()
-        name, start = _counter(who, window, self.now)
-        counted = getattr(request, "rate_counted", None)  # by the view, with its cache read
-        count = counted[1] if counted and counted[0] == name else cache_counter_hit(name, window)
-        if count is None:  # the shared cache is unavailable: fail open rather than lock out
-            count = 0
-        if api_key is not None:
-            _WINDOW_SEEN[api_key.prefix] = window
-        self.state = RateLimit(limit=limit, remaining=max(0, limit - count), reset=start + window)
-        request.rate_limit = self.state
-        return count <= limit
+        self.state, allowed, self.now = rate_hit(request, api_key)
+        return allowed
+
+    def get_ident(self, request) -> str:
+        return client_address(request)
 
     def wait(self) -> float:
-        return max(1, math.ceil(self.state.reset - self.now))
+        return wait_seconds(self.state, self.now)

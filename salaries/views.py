@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from salaries import selectors
-from salaries.caching import cached_page
+from salaries.caching import cached_page, params_of
 from salaries.charts import (
     TrendPoint,
     histogram_chart,
@@ -292,7 +292,7 @@ def _year_param(request: HttpRequest, years: list[int]) -> int | None:
     return None
 
 
-@cached_page
+@cached_page(params=params_of("year"))
 def specialization_page(request: HttpRequest, specialization: str):
     moved = _lowercase_redirect(request, specialization)
     if moved:
@@ -370,7 +370,7 @@ def specialization_page(request: HttpRequest, specialization: str):
 # --- The explorer ---
 
 
-def _sort_links(request: HttpRequest, current: str) -> dict[str, dict]:
+def _sort_links(query: dict[str, str], current: str) -> dict[str, dict]:
     """For each sortable column: the URL that sorts by it (toggling direction when it is
     the current sort) and the aria-sort value."""
     links = {}
@@ -382,14 +382,23 @@ def _sort_links(request: HttpRequest, current: str) -> dict[str, dict]:
             target, state = descending, "ascending"
         else:
             target, state = descending, "none"
-        params = request.GET.copy()
-        params["ordering"] = target
-        params.pop("page", None)
-        links[field_name] = {"url": "?" + params.urlencode(), "aria_sort": state}
+        params = {**query, "ordering": target}
+        links[field_name] = {"url": "?" + urlencode(params), "aria_sort": state}
     return links
 
 
-@cached_page
+EXPLORER_FILTERS = ("year", "specialization", "technology", "min_offers", "ordering")
+
+
+@cached_page(
+    params=params_of(
+        *EXPLORER_FILTERS,
+        "page",
+        lower=("specialization", "technology"),
+        ordering="-offers",
+        page="1",
+    )
+)
 def explorer(request: HttpRequest):
     years = selectors.salary_stat_years()
     context = {
@@ -401,7 +410,10 @@ def explorer(request: HttpRequest):
     }
     if not years:
         return render(request, "salaries/explorer.html", context)
-    data = request.GET.copy()
+    # Only the filters are read (and echoed in links); slugs are case-insensitive.
+    data = {name: request.GET.get(name, "").strip() for name in EXPLORER_FILTERS}
+    data["specialization"] = data["specialization"].lower()
+    data["technology"] = data["technology"].lower()
     if not data.get("year"):
         data["year"] = str(years[0])
     if not data.get("ordering"):
@@ -422,6 +434,8 @@ def explorer(request: HttpRequest):
         ]
         return render(request, "salaries/explorer.html", context, status=400)
     year = filterset.form.cleaned_data["year"]
+    # What the links on the page carry forward: the filters as given (not the defaults).
+    query = {name: data[name] for name in EXPLORER_FILTERS if request.GET.get(name, "").strip()}
     page = Paginator(filterset.qs, EXPLORER_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     previous = selectors.salary_stat_previous_year(rows)
@@ -443,8 +457,8 @@ def explorer(request: HttpRequest):
                 }
                 for row in rows
             ],
-            "sort": _sort_links(request, data["ordering"]),
-            "page_query": urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v]),
+            "sort": _sort_links(query, data["ordering"]),
+            "page_query": urlencode(query),
         }
     )
     return render(request, "salaries/explorer.html", context)

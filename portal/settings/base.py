@@ -38,6 +38,12 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.
 API_ANON_RATE = os.environ.get("API_ANON_RATE", "60/hour")
 API_PARTNER_RATE = os.environ.get("API_PARTNER_RATE", "1000/hour")
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
+# Reverse proxies in front of the app servers that append to X-Forwarded-For (nginx: 1).
+# Unset or 0: the peer address is the client. One rule for every limit and log
+# (portal.client_address); API_NUM_PROXIES is the older name of the same setting.
+TRUSTED_PROXY_COUNT = int(
+    os.environ.get("TRUSTED_PROXY_COUNT") or os.environ.get("API_NUM_PROXIES") or "0"
+)
 
 # --- Applications -------------------------------------------------------------------------
 INSTALLED_APPS = [
@@ -170,10 +176,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
-AXES_IPWARE_PROXY_COUNT = (
-    int(os.environ["API_NUM_PROXIES"]) if os.environ.get("API_NUM_PROXIES") else None
-)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The site's one client-address rule (the real visitor behind trusted proxies only).
+AXES_CLIENT_IP_CALLABLE = "portal.client_address.client_address"
 AXES_VERBOSE = False
 
 # --- I18N ---------------------------------------------------------------------------------
@@ -250,11 +254,6 @@ REST_FRAMEWORK = {
     # the shared cache, so every app server enforces the same limit.
     "DEFAULT_THROTTLE_CLASSES": ["salaries.throttling.PartnerRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_RATE, "partner": API_PARTNER_RATE},
-    # Set it to the number of reverse proxies in front of the app servers, so anonymous
-    # clients are told apart by their own address rather than the proxy's.
-    "NUM_PROXIES": int(os.environ["API_NUM_PROXIES"])
-    if os.environ.get("API_NUM_PROXIES")
-    else None,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "salaries.api.exception_handler",
 }
