@@ -5,6 +5,8 @@ import json
 import logging
 from datetime import UTC, datetime
 
+from portal.client_address import client_address
+
 # Attributes every LogRecord has; anything else was passed with ``extra=`` and is kept.
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
@@ -20,6 +22,7 @@ class JsonFormatter(logging.Formatter):
         request = getattr(record, "request", None)
         if request is not None and hasattr(request, "path"):
             entry["method"], entry["path"] = request.method, request.path
+            entry["client"] = client_address(request)
         status = getattr(record, "status_code", None)
         if status is not None:
             entry["status"] = status

@@ -307,9 +307,7 @@ class SalaryStatViewSet(PartnerAPIMixin, mixins.ListModelMixin, viewsets.Generic
 
     serializer_class = SalaryStatSerializer
     filterset_class = SalaryStatFilter
-    cache_params = params_of(
-        *SalaryStatFilter.base_filters, *PAGE_PARAMS, page="1"
-    )
+    cache_params = params_of(*SalaryStatFilter.base_filters, *PAGE_PARAMS, page="1")
     csv_columns = STAT_COLUMNS
     csv_row = staticmethod(stat_row)
 

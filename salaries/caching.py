@@ -131,7 +131,6 @@ def cache_lookup_many(
     return found, counted if isinstance(counted, int) else None
 
 
-
 def cache_lookup(
     key: str, *, also: Sequence[str] = (), count: tuple[str, int] | None = None
 ) -> Lookup:

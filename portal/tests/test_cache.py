@@ -96,3 +96,72 @@ def test_pages_and_the_api_are_served_while_redis_is_down(
     api = client.get("/api/v1/stats/back-end/flask/2024/")
     assert api.status_code == 200 and api.json()["offers"] > 0
     assert client.get("/").status_code == 200
+
+
+# --- A full Redis (maxmemory with noeviction): every write refused, never an error page ---
+
+
+@pytest.fixture
+def full_redis(tmp_path):
+    """A Redis of its own, capped at 2 MB and filled up, refusing writes with an
+    out-of-memory error as a production Redis would with ``noeviction``."""
+    import shutil
+    import socket
+    import subprocess
+    import time
+
+    import redis
+
+    server = shutil.which("redis-server")
+    if server is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("redis-server is needed for the full-Redis test")
+        pytest.skip("redis-server is not installed")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--maxmemory", "2mb", "--maxmemory-policy", "noeviction", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    store = redis.Redis(port=port)
+    for _ in range(50):
+        try:
+            store.ping()
+            break
+        except redis.exceptions.ConnectionError:
+            time.sleep(0.1)
+    try:
+        for number in range(10_000):
+            store.set(f"filler:{number}", b"x" * 4096)
+    except redis.exceptions.ResponseError as error:
+        assert "maxmemory" in str(error)
+    else:
+        pytest.fail("Redis never filled up")
+    yield f"redis://127.0.0.1:{port}/0"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def test_pages_the_api_and_limits_keep_working_when_redis_is_full(
+    db, client, published, settings, outage_reset, full_redis, caplog
+):
+    from django.core.cache import caches
+
+    settings.CACHES = {"default": {"BACKEND": "portal.cache.PortalRedisCache",
+                                   "LOCATION": full_redis}}  # fmt: skip
+    assert caches["default"].__class__ is PortalRedisCache
+    statuses = set()
+    for number in range(20):  # junk query strings, each a would-be new entry
+        statuses.add(client.get(f"/salaries/back-end/flask/2024/?junk={number}").status_code)
+        statuses.add(client.get(f"/api/v1/stats/?junk={number}").status_code)
+        statuses.add(client.get(f"/salaries/?page={number}").status_code)
+    assert statuses == {200}
+    assert client.get("/").status_code == 200
+    # The newsletter's limit fails open rather than refusing everyone.
+    answer = client.post("/newsletter/", {"email": "reader@example.com"})
+    assert answer.status_code in (200, 302)
+    refused = [r for r in caplog.records if "refused" in r.getMessage()]
+    assert 1 <= len(refused) <= 2, "one warning, not one per request"
+    assert outage_reset.until == 0.0, "Redis is up: reads go on being tried"

@@ -145,3 +145,21 @@ def test_each_keyed_request_counts_once_even_when_counted_with_the_cache_read(ap
         ("5", "4"),
         ("5", "3"),
     ]
+
+
+def test_malformed_and_unknown_keys_are_throttled_by_client_address(api, anon_rate):
+    """Guessing keys costs the anonymous allowance: 401s until it is spent, then 429."""
+    anon_rate("3/minute")
+    headers = [
+        "Api-Key not-a-key",
+        "Bearer abc",
+        "Api-Key " + "A" * 8 + "." + "b" * 32,  # well formed, issued to nobody
+        "Api-Key " + "C" * 8 + "." + "d" * 32,
+        "Api-Key " + "E" * 8 + "." + "f" * 32,
+    ]
+    statuses = [api.get(URL, HTTP_AUTHORIZATION=header).status_code for header in headers]
+    assert statuses == [401, 401, 401, 429, 429]
+    refused = api.get(URL, HTTP_AUTHORIZATION=headers[0])
+    assert int(refused["Retry-After"]) >= 1
+    assert refused.json()["code"] == "throttled"
+    assert api.get(URL).status_code == 429, "the same allowance as requests without a key"
