@@ -26,7 +26,7 @@ import hashlib
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial, wraps
+from functools import lru_cache, partial, wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -178,6 +178,8 @@ class QueryParams:
         )
 
     def normalise(self, query) -> str:
+        if not query:
+            return ""
         items = []
         defaults = dict(self.defaults)
         for name in sorted(self.names):
@@ -305,8 +307,15 @@ def shared_view_params(url_name: str, params: QueryParams) -> None:
 
 def _view_params(request: HttpRequest) -> QueryParams | None:
     """What the view of this path reads, or None when it is not a cached view."""
+    return _path_params(request.path_info)
+
+
+@lru_cache(maxsize=4096)
+def _path_params(path_info: str) -> QueryParams | None:
+    # The URLconf does not change while the process runs, so neither does the answer;
+    # remembering it saves resolving the path on every hit.
     try:
-        match = resolve(request.path_info)
+        match = resolve(path_info)
     except Resolver404:
         return None
     params = getattr(match.func, "cache_params", None)
