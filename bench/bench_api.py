@@ -9,7 +9,7 @@ a partner key (so authentication and the Redis rate-limit counter are part of th
   in alternating rounds so that other load on the machine weighs on both alike;
 - ``/api/v1/stats/?year=2024`` (first page), one client, the cache flushed before each
   request: median and p90 latency (goal: median at most 40 ms);
-- the same list uncached at 32 connections (each request a query string never seen);
+- the same list uncached at 32 connections (a server whose cached answers expire at once);
 - SQL queries per list page at page sizes 1, 50 and 500 (goal: the same number).
 
     .venv/bin/python bench/bench_api.py [--offers 1000000] [--duration 15] [--fresh]
@@ -104,7 +104,10 @@ def main() -> None:
             cached = wrk(detail, duration=args.duration, **load)
             rounds.append((bare, cached))
         single = stack.uncached_single_client(LIST, args.single, headers)
-        uncached = wrk(LIST, duration=args.duration, script="unique_query.lua", **load)
+    # Cache keys ignore parameters an endpoint does not read, so a junk query string no
+    # longer forces a miss: the uncached run uses a server whose answers expire at once.
+    with stack.server(args.workers, args.threads, uncached=True):
+        uncached = wrk(LIST, duration=args.duration, **load)
     psql("DELETE FROM salaries_partnerapikey WHERE name LIKE 'Benchmark #%'", DB)
 
     ratios = [cached["rps"] / bare["rps"] for bare, cached in rounds]

@@ -109,7 +109,9 @@ class Stack:
             except subprocess.CalledProcessError:
                 count = stats = 0
             if count == offers and stats:
-                self.manage("migrate", "-v0")
+                if "Applying" in self.manage("migrate", "-v1"):
+                    # The schema moved on since the statistics were computed.
+                    self.manage("compute_salary_stats")
                 print(f"Reusing {db}: {count:,} offers, {stats:,} published slices.")
                 return
         psql(f"DROP DATABASE IF EXISTS {db}")
@@ -142,8 +144,12 @@ class Stack:
     def flush_cache(self) -> None:
         redis.Redis.from_url(self.redis_url).flushdb()
 
-    def server(self, workers: int, threads: int) -> Server:
-        return Server(self, workers, threads)
+    def server(self, workers: int, threads: int, *, uncached: bool = False) -> Server:
+        """gunicorn on this stack; ``uncached``: responses are built every time (they are
+        still looked up, and their writes expire at once), to measure the uncached path
+        under load on the same URL as the cached one."""
+        env = {"SALARY_PAGE_CACHE_SECONDS": "0", "API_CACHE_SECONDS": "0"} if uncached else {}
+        return Server(self, workers, threads, env)
 
     def get(self, path: str, connection=None, headers: dict | None = None):
         conn = connection or http.client.HTTPConnection(HOST, self.port, timeout=10)
@@ -213,8 +219,9 @@ class Stack:
 class Server:
     """gunicorn with ``gunicorn.conf.py`` and production settings, for a ``with`` block."""
 
-    def __init__(self, stack: Stack, workers: int, threads: int):
+    def __init__(self, stack: Stack, workers: int, threads: int, env: dict | None = None):
         self.stack = stack
+        self.env = {**stack.env(), **(env or {})}
         self.command = [
             str(Path(sys.executable).with_name("gunicorn")),
             "portal.wsgi:application",
@@ -232,7 +239,7 @@ class Server:
         self.process = subprocess.Popen(
             self.command,
             cwd=ROOT,
-            env=self.stack.env(),
+            env=self.env,
             start_new_session=True,
             stderr=subprocess.PIPE,
         )

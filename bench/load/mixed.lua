@@ -1,7 +1,8 @@
 -- wrk script: mixed traffic from a list of URLs, one request per line picked at random.
 -- A line "KEY /api/v1/..." is sent with the next partner key (keys rotate); a plain
--- "/path" line is sent without one; a "BUST /path" line gets a query string no other
--- request used, so it misses every cache. Usage:
+-- "/path" line is sent without one; a "BUST /api/v1/stats/?..." line is sent with a key and
+-- a min_offers value no other request used (a parameter the list reads, so it misses the
+-- response cache, whose keys ignore parameters an endpoint does not read). Usage:
 --   wrk -c64 -d60s -s mixed.lua http://127.0.0.1:8790 -- urls.txt key1,key2,...
 -- On exit it prints one line "STATUS <code>=<count> ..." with every status seen.
 
@@ -38,15 +39,18 @@ end
 
 request = function()
   local url = urls[math.random(#urls)]
+  local path = url.path
   if url.bust then
     counter = counter + 1
-    return wrk.format("GET", url.path .. "?r=" .. id .. "-" .. os.time() .. "-" .. counter)
+    -- Distinct across threads (ids from 1, at most 99 threads) and small enough that the
+    -- list still holds the slices with many offers.
+    path = path .. "&min_offers=" .. (counter * 100 + id)
   end
-  if url.keyed and #keys > 0 then
+  if (url.keyed or url.bust) and #keys > 0 then
     turn = turn % #keys + 1
-    return wrk.format("GET", url.path, { ["Authorization"] = "Api-Key " .. keys[turn] })
+    return wrk.format("GET", path, { ["Authorization"] = "Api-Key " .. keys[turn] })
   end
-  return wrk.format("GET", url.path)
+  return wrk.format("GET", path)
 end
 
 response = function(status, headers, body)
