@@ -79,7 +79,7 @@ def subscriber_subscribe(*, email: str, topics) -> None:
 def _over_rate_limit(request: HttpRequest) -> bool:
     # The client's address as the API's throttles see it (behind a proxy, from
     # X-Forwarded-For as far as the configured number of proxies is trusted).
-    key = "newsletter:attempts:" + client_address(request)
+    key = "newsletter:attempts:" + (client_address(request) or "unknown")
     attempts = cache_counter_hit(key, RATE_WINDOW)  # None: cache unavailable, let it through
     return attempts is not None and attempts > RATE_LIMIT
 

@@ -20,12 +20,12 @@ from django.http import HttpRequest
 from ipware import get_client_ip
 
 FORWARDED_HEADER = "HTTP_X_FORWARDED_FOR"
-UNKNOWN = "unknown"
 
 
-def client_address(request: HttpRequest) -> str:
-    """The address that rate limits, the admin lockout and logs attribute the request to."""
-    peer = request.META.get("REMOTE_ADDR") or UNKNOWN
+def client_address(request: HttpRequest) -> str | None:
+    """The address that rate limits, the admin lockout and logs attribute the request to;
+    None when the request has none (a test client, a management command's fake request)."""
+    peer = request.META.get("REMOTE_ADDR") or None
     proxies = settings.TRUSTED_PROXY_COUNT
     if not proxies or FORWARDED_HEADER not in request.META:
         return peer

@@ -50,6 +50,11 @@ def _counter(who: str, window: int, now: float) -> tuple[str, int]:
     return f"{COUNTER_PREFIX}:{who}:{window}:{start}", start
 
 
+def _anonymous(request) -> str:
+    """Whose counter a request without a (valid) key counts against: its client's."""
+    return f"anon:{client_address(request) or 'unknown'}"
+
+
 def rate_counter_guess(request) -> tuple[str, int] | None:
     """The counter this request will most likely hit, and its window, if known before
     the key is checked: always without a key, for a key once this process has seen it."""
@@ -62,7 +67,7 @@ def rate_counter_guess(request) -> tuple[str, int] | None:
         return None  # the key will be refused before any counting
     else:
         window = rate_parse(api_settings.DEFAULT_THROTTLE_RATES["anon"])[1]
-        who = f"anon:{client_address(request)}"
+        who = _anonymous(request)
     if window is None:
         return None
     return _counter(who, window, time.time())[0], window
@@ -77,7 +82,7 @@ def rate_hit(request, api_key: PartnerAPIKey | None) -> tuple[RateLimit, bool, f
         who = f"key:{api_key.prefix}"
     else:
         rate = api_settings.DEFAULT_THROTTLE_RATES["anon"]
-        who = f"anon:{client_address(request)}"
+        who = _anonymous(request)
     limit, window = rate_parse(rate)
     now = time.time()
     name, start = _counter(who, window, now)
@@ -103,7 +108,7 @@ class PartnerRateThrottle(BaseThrottle):
         return allowed
 
     def get_ident(self, request) -> str:
-        return client_address(request)
+        return client_address(request) or "unknown"
 
     def wait(self) -> float:
         return wait_seconds(self.state, self.now)
