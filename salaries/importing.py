@@ -17,7 +17,7 @@ from datetime import date
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import IO, Any
 
-from salaries.models import ALL, EnglishLevel, Seniority
+from salaries.models import EnglishLevel, Seniority, slug_problem
 
 REQUIRED_FIELDS = (
     "offer_id",
@@ -31,13 +31,11 @@ OPTIONAL_FIELDS = ("experience_years", "seniority", "country", "english_level", 
 FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS
 FORMATS = ("csv", "jsonl")
 EARLIEST = date(2000, 1, 1)
-SLUG_RE = re.compile(r"^[a-z0-9-]{1,50}$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DIGITS_RE = re.compile(r"^\d+$")
 TRUE, FALSE = {"true", "1", "yes"}, {"false", "0", "no"}
 SENIORITIES = frozenset(Seniority.values)
 ENGLISH_LEVELS = frozenset(EnglishLevel.values)
-HAS_ALNUM_RE = re.compile(r"[a-z0-9]")
 
 # ISO 3166-1 alpha-2, officially assigned codes.
 COUNTRIES = frozenset(
@@ -193,12 +191,8 @@ def _text(value: Any) -> str:
 
 def _slug(value: str) -> str | None:
     """The slug's problem, or None when it is fine."""
-    if not SLUG_RE.match(value) or not HAS_ALNUM_RE.search(value):
-        return (
-            f'must be lower-case letters, digits and hyphens, at most 50 characters, got "{value}"'
-        )
-    if value == ALL:
-        return '"all" is reserved for the roll-up across every value'
+    if problem := slug_problem(value):
+        return f'{problem}, got "{value}"'
     return None
 
 

@@ -59,6 +59,10 @@ def test_the_contracts_example_message():
         ("specialization", "back end", "lower-case letters, digits and hyphens"),
         ("specialization", "b" * 51, "at most 50 characters"),
         ("specialization", "---", "lower-case letters, digits and hyphens"),
+        ("specialization", "-2-3", "starting with a letter or a digit"),
+        ("specialization", "-back-end", "starting with a letter or a digit"),
+        ("technologies", "python;-1", "starting with a letter or a digit"),
+        ("technologies", "python;+1", "starting with a letter or a digit"),
         ("technologies", "", "is required"),
         ("technologies", ";;", "at least one technology"),
         ("technologies", "python;ALL", '"all" is reserved'),
@@ -91,6 +95,11 @@ def test_bad_values_name_line_field_and_reason(field, value, reason):
 def test_every_problem_of_a_row_is_reported():
     message = problems(salary="7k", country="XX")
     assert "line 17: salary:" in message and "line 17: country:" in message
+
+
+def test_slugs_may_end_with_a_hyphen_as_the_contract_allows():
+    row = check(specialization="2d-", technologies="c--;3d-max")
+    assert (row.specialization, row.technologies) == ("2d-", ("c--", "3d-max"))
 
 
 def test_values_are_trimmed_and_slugs_lower_cased():
