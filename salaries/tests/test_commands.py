@@ -107,7 +107,7 @@ def test_duplicate_offer_id_names_both_lines(tmp_path):
     [
         (b"", "the file is empty"),
         (b"offer_id,salary\n1,2\n", "lacks required columns"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "line 1: the file is not UTF-8"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "line 1: cannot read the header: not UTF-8 text"),
         (b"\x00\x00\x00\x18ftypmp42", "NUL bytes"),
         (HEADER.encode() + b"\no1,c1,2024-01-01,qa,x,1,\xe9\n", "not UTF-8"),
     ],
