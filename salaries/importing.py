@@ -139,7 +139,7 @@ class _Lines:
         self.number += 1
         if self.number == 1:
             raw = raw.removeprefix(codecs.BOM_UTF8)
-            if b"\r" in raw.rstrip(b"\r\n"):
+            if not raw.endswith(b"\n") and b"\r" in raw.rstrip(b"\r"):  # no LF at all
                 raise ImportFileError(
                     "line 1: the lines end in a carriage return alone; save the file with "
                     "LF or CRLF line endings"

@@ -412,6 +412,12 @@ def test_carriage_return_line_endings_are_a_clear_error(fmt):
         read(data.replace(b"\n", b"\r"), fmt)
 
 
+def test_a_stray_carriage_return_in_a_line_ending_in_lf_is_a_row_error_only():
+    rows = read(b'{"offer_id": "a"}\r{"offer_id": "b"}\n{"offer_id": "c"}\n', "jsonl")
+    assert "line 1: json: not valid JSON (Extra data" in reason_of(*rows[0])
+    assert rows[1] == (2, {"offer_id": "c"})
+
+
 def test_the_columns_of_the_rejects_file_come_from_the_header_not_the_first_row():
     records = read_records(io.BytesIO(HEADER.replace(b"\n", b",extra\n") + b"o1\n"), "csv")
     assert records.columns == [
