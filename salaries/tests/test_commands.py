@@ -9,6 +9,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from rest_framework_api_key.models import APIKey
 
 from salaries import services
@@ -634,3 +636,82 @@ def test_a_failed_default_import_does_not_claim_rows_were_created(tmp_path):
     assert code == 1
     assert "Read 4 rows: 3 valid, 1 invalid" in out
     assert "created" not in out and "New specializations" not in out
+
+
+# --- Property: arbitrary bytes give row errors or a clean stop, never a traceback ---
+
+PIECES = [
+    csv_row("p1"), jsonl_row("p1"), HEADER.encode(), b"\x00", b"\xef\xbb\xbf", b"\r", b"\r\n",
+    b"\xff", b"\xc3", b",", b'"', b";", b"\\u0000", b"\\ud800", b"[" * 2000, b"{" * 2000,
+    b"9" * 5000, b"NaN", b"-Infinity", b"1e400", b'{"offer_id": {}}', b'{"salary": true}',
+    b"\xd9\xa1\xd9\xa2", b"-2-3", b"all", b"=1+1", b'{"offer_id": "x", "offer_id": "y"}',
+]  # fmt: skip
+WHOLE_LINES = [
+    b"[" * 20_000, b'{"offer_id": ' + b"[" * 5000, jsonl_row("w1").replace(b"5000", b"1" * 5000),
+    csv_row("w2").replace(b"5000", b"1" * 5000), jsonl_row({"a": 1}), jsonl_row(["x"]),
+    jsonl_row("w3").replace(b"c1", b"c\x001"), csv_row("w4").replace(b"c1", b"c\x001"),
+    csv_row("w5").replace(b"c1", b"c\xe9"), jsonl_row("w6").replace(b"c1", b"c\xe9"),
+    jsonl_row("w7", salary="\u0661\u0662"), b"x" * 70_000, HEADER.encode(),
+]  # fmt: skip
+line_bytes = st.one_of(
+    st.sampled_from(WHOLE_LINES),
+    st.lists(
+        st.one_of(
+            st.binary(max_size=20),
+            st.text(max_size=20).map(lambda text: text.encode("utf-8", "surrogatepass")),
+            st.sampled_from(PIECES),
+        ),
+        max_size=4,
+    ).map(b"".join),
+)
+hostile_files = st.tuples(
+    st.sampled_from(["csv", "jsonl"]),
+    st.one_of(st.just(HEADER.encode()), line_bytes),  # the CSV header, usually intact
+    st.lists(line_bytes, max_size=6),
+    st.randoms(use_true_random=False),
+)
+BAD_ROW = {"csv": b"bad,c1,2024-01-10,back-end,python,7k,", "jsonl": b'{"salary": "7k"}'}
+
+
+def hostile_bytes(fmt, header, lines, where) -> bytes:
+    lines = list(lines)
+    lines.insert(where.randint(0, len(lines)), BAD_ROW[fmt])  # never an all-valid file
+    if fmt == "csv":
+        lines.insert(0, header)
+    return where.choice([b"\n", b"\r\n"]).join(lines) + where.choice([b"", b"\n"])
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(hostile_files)
+def test_property_arbitrary_bytes_never_crash_and_never_write_by_default(tmp_path, case):
+    fmt, header, lines, where = case
+    path = tmp_path / f"offers.{fmt}"
+    path.write_bytes(hostile_bytes(fmt, header, lines, where))
+    code, _, err = run(path, "--batch-size", where.randint(1, 3))  # only CommandError is caught
+    assert code == 1 and "Traceback" not in err
+    assert "nothing was written" in err
+    assert snapshot() == dict.fromkeys(snapshot(), 0)
+
+
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(hostile_files)
+def test_property_arbitrary_bytes_with_skip_invalid_give_row_errors(tmp_path, case):
+    fmt, header, lines, where = case
+    path = tmp_path / f"offers.{fmt}"
+    path.write_bytes(hostile_bytes(fmt, header, lines, where))
+    code, out, err = run(path, "--skip-invalid", "--batch-size", where.randint(1, 3))
+    if code == 1:  # a header that cannot be read: a clean stop before any write
+        assert fmt == "csv" and header != HEADER.encode()
+        assert "nothing was written" in err and "committed" not in err
+        return
+    rejected = int(out.split(" rejected")[0].rsplit(" ", 1)[1].replace(",", ""))
+    assert rejected >= 1
+    assert len(read_rejects(tmp_path / "offers.rejects.csv")) == rejected + 1
