@@ -10,6 +10,7 @@ import codecs
 import csv
 import io
 import json
+import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from datetime import date
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import IO, Any
 
-from salaries.models import ALL, EnglishLevel, Seniority
+from salaries.models import EnglishLevel, Seniority, slug_problem
 
 REQUIRED_FIELDS = (
     "offer_id",
@@ -31,13 +32,13 @@ OPTIONAL_FIELDS = ("experience_years", "seniority", "country", "english_level", 
 FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS
 FORMATS = ("csv", "jsonl")
 EARLIEST = date(2000, 1, 1)
-SLUG_RE = re.compile(r"^[a-z0-9-]{1,50}$")
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-DIGITS_RE = re.compile(r"^\d+$")
+# ASCII digits only: Python's int() and Decimal() also read other scripts' digits ("١٢٣").
+DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+DIGITS_RE = re.compile(r"[0-9]+")
+DECIMAL_RE = re.compile(r"[0-9]*(?:[0-9]\.?|\.[0-9])[0-9]*(?:[eE][+-]?[0-9]{1,3})?")
 TRUE, FALSE = {"true", "1", "yes"}, {"false", "0", "no"}
 SENIORITIES = frozenset(Seniority.values)
 ENGLISH_LEVELS = frozenset(EnglishLevel.values)
-HAS_ALNUM_RE = re.compile(r"[a-z0-9]")
 
 # ISO 3166-1 alpha-2, officially assigned codes.
 COUNTRIES = frozenset(
@@ -56,7 +57,8 @@ COUNTRIES = frozenset(
 
 
 class ImportFileError(Exception):
-    """The file as a whole cannot be read (not UTF-8, no header, missing columns)."""
+    """The import cannot go on: the file as a whole is unusable (no header, missing or
+    repeated columns, not a text file), or reading it failed half-way (an I/O error)."""
 
 
 class RowError(Exception):
@@ -93,45 +95,124 @@ class OfferRow:
     remote: bool | None
 
 
-# --- Reading ------------------------------------------------------------------------------
+# --- Reading ---------------------------------------------------------------------------
+
+# The longest line read, in bytes before its line feed. Rows are a few hundred bytes; a
+# longer line is reported as a row error and skipped without ever being held whole, so
+# memory stays flat whatever the file holds.
+MAX_LINE_BYTES = 64 * 1024
+_SKIP_CHUNK = 64 * 1024
 
 
-def read_records(stream: IO[bytes], fmt: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield ``(line number, record)`` from a binary stream, one record per offer."""
-    if fmt == "csv":
-        return _read_csv(stream)
-    if fmt == "jsonl":
-        return _read_jsonl(stream)
-    raise ImportFileError(f'unknown format "{fmt}": use csv or jsonl')
+class _BadLine(Exception):
+    """One physical line cannot be read (too long, not UTF-8); the next one can."""
+
+    def __init__(self, number: int, field: str, reason: str):
+        self.number, self.field, self.reason = number, field, reason
+        super().__init__(f"line {number}: {reason}")
 
 
-def _decoded_lines(stream: IO[bytes]) -> Iterator[str]:
-    """UTF-8 text lines (BOM dropped), with a clear error naming the first bad line."""
-    decoder = codecs.getincrementaldecoder("utf-8-sig")()
-    for number, raw in enumerate(stream, start=1):
-        if b"\x00" in raw:
+class _Lines:
+    """The text lines of a binary stream, numbered as a person sees them. A line that
+    cannot be read raises ``_BadLine`` and the next call goes on with the following line,
+    so one bad line costs one row, never the file. (An iterator class rather than a
+    generator, because a generator that raises is finished.)"""
+
+    def __init__(self, stream: IO[bytes], max_bytes: int):
+        self.stream, self.max_bytes, self.number = stream, max_bytes, 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def _read(self, size: int) -> bytes:
+        try:
+            return self.stream.readline(size)
+        except OSError as error:
             raise ImportFileError(
-                f"line {number}: the file contains NUL bytes; is it a binary file?"
+                f"line {self.number + 1}: cannot read the file ({error.strerror or error})"
+            ) from None
+
+    def __next__(self) -> str:
+        raw = self._read(self.max_bytes + 1)
+        if not raw:
+            raise StopIteration
+        self.number += 1
+        if self.number == 1:
+            raw = raw.removeprefix(codecs.BOM_UTF8)
+            if not raw.endswith(b"\n") and b"\r" in raw.rstrip(b"\r"):  # no LF at all
+                raise ImportFileError(
+                    "line 1: the lines end in a carriage return alone; save the file with "
+                    "LF or CRLF line endings"
+                )
+        if len(raw) > self.max_bytes and not raw.endswith(b"\n"):
+            while (rest := self._read(_SKIP_CHUNK)) and not rest.endswith(b"\n"):
+                pass
+            raise _BadLine(
+                self.number,
+                "length",
+                f"the line is longer than {self.max_bytes:,} bytes, the most a row may take; "
+                "skipped unread",
             )
         try:
-            yield decoder.decode(raw)
+            return raw.decode("utf-8")
         except UnicodeDecodeError as error:
-            raise ImportFileError(
-                f"line {number}: the file is not UTF-8 text ({error.reason} at byte "
-                f"{error.start} of the line); save it as UTF-8 and try again"
+            raise _BadLine(
+                self.number,
+                "encoding",
+                f"not UTF-8 text ({error.reason} at byte {error.start + 1} of the line); "
+                "save the file as UTF-8",
             ) from None
 
 
-def _read_csv(stream: IO[bytes]) -> Iterator[tuple[int, dict[str, Any]]]:
-    lines = _decoded_lines(stream)
+class Records:
+    """``(line number, record)`` pairs of one file, read as they are iterated.
+
+    ``columns`` are the input's own columns, which the rejects file repeats: the CSV
+    header as read, or the contract's fields for JSON Lines."""
+
+    def __init__(self, rows: Iterator[tuple[int, dict[str, Any]]], columns: list[str]):
+        self._rows, self.columns = rows, columns
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        return self._rows
+
+
+def read_records(stream: IO[bytes], fmt: str, *, max_line_bytes: int = MAX_LINE_BYTES) -> Records:
+    """The records of a binary stream. A CSV header is read at once, so a file that
+    cannot be imported at all raises ``ImportFileError`` before anything is written."""
+    lines = _Lines(stream, max_line_bytes)
+    if fmt == "csv":
+        return _read_csv(lines)
+    if fmt == "jsonl":
+        return Records(_read_jsonl(lines), list(FIELDS))
+    raise ImportFileError(f'unknown format "{fmt}": use csv or jsonl')
+
+
+def _read_csv(lines: _Lines) -> Records:
     reader = csv.reader(lines)
     try:
         header = next(reader)
     except StopIteration:
         raise ImportFileError("the file is empty: expected a header row") from None
+    except _BadLine as bad:
+        raise ImportFileError(f"line 1: cannot read the header: {bad.reason}") from None
     except csv.Error as error:
         raise ImportFileError(f"line 1: cannot read the header: {error}") from None
     names = [name.strip() for name in header]
+    if any("\x00" in name for name in names):
+        raise ImportFileError("line 1: the file contains NUL bytes; is it a binary file?")
+    repeated = [f for f in FIELDS if names.count(f) > 1]
+    if repeated:
+        raise ImportFileError(
+            "line 1: the header names "
+            + ", ".join(
+                f'"{f}" {names.count(f)} times (columns '
+                + ", ".join(str(i) for i, n in enumerate(names, start=1) if n == f)
+                + ")"
+                for f in repeated
+            )
+            + "; which one holds the value is not clear"
+        )
     missing = [field for field in REQUIRED_FIELDS if field not in names]
     if missing:
         raise ImportFileError(
@@ -139,40 +220,101 @@ def _read_csv(stream: IO[bytes]) -> Iterator[tuple[int, dict[str, Any]]]:
             + ", ".join(missing)
             + f" (found: {', '.join(n for n in names if n) or 'nothing'})"
         )
-    last_line = reader.line_num
+    columns = list(dict.fromkeys(name for name in names if name))
+    return Records(_csv_rows(reader, lines, names), columns)
+
+
+def _csv_rows(reader, lines: _Lines, names: list[str]) -> Iterator[tuple[int, dict[str, Any]]]:
+    start = lines.number + 1  # where the next record begins
     while True:
         try:
             values = next(reader)
         except StopIteration:
             return
+        except _BadLine as bad:
+            where = "" if bad.number == start else f"line {bad.number}: "
+            yield start, {_BROKEN: (bad.field, where + bad.reason)}
         except csv.Error as error:
-            raise ImportFileError(f"line {reader.line_num}: {error}") from None
-        line, last_line = last_line + 1, reader.line_num
-        if not values or all(not v.strip() for v in values):
-            continue  # blank line
-        record = {name: value for name, value in zip(names, values, strict=False) if name}
-        yield line, record
+            yield start, {_BROKEN: ("csv", str(error))}
+        else:
+            if values and any(v.strip() for v in values):  # else a blank line
+                record: dict[str, Any] = {}
+                for name, value in zip(names, values, strict=False):
+                    if name and name not in record:
+                        record[name] = value
+                yield start, record
+        start = lines.number + 1
 
 
-def _read_jsonl(stream: IO[bytes]) -> Iterator[tuple[int, dict[str, Any]]]:
-    for line, text in enumerate(_decoded_lines(stream), start=1):
+class _NotARecord(ValueError):
+    """A JSON line that parses but is not one flat object of the import's fields."""
+
+
+def _refuse_constant(name: str) -> None:
+    raise _NotARecord(f"{name} is not a JSON number")
+
+
+def _object_once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    record: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in record:
+            raise _NotARecord(f'the key "{key[:50]}" appears twice')
+        record[key] = value
+    return record
+
+
+def _parse_json_line(text: str) -> dict[str, Any] | str:
+    """The line's object, or why it is not one. Numbers stay the text they were written
+    as, so no number is too long or too large to read, and the validator decides."""
+    try:
+        record = json.loads(
+            text,
+            parse_int=str,
+            parse_float=str,
+            parse_constant=_refuse_constant,
+            object_pairs_hook=_object_once,
+        )
+    except json.JSONDecodeError as error:
+        return f"not valid JSON ({error.msg} at column {error.colno})"
+    except _NotARecord as error:
+        return f"not valid JSON ({error})"
+    except RecursionError:
+        return "not valid here (arrays or objects nested too deeply)"
+    if not isinstance(record, dict):
+        return f"expected a JSON object, got a JSON {json_kind(record)}"
+    return record
+
+
+def _read_jsonl(lines: _Lines) -> Iterator[tuple[int, dict[str, Any]]]:
+    while True:
+        try:
+            text = next(lines)
+        except StopIteration:
+            return
+        except _BadLine as bad:
+            yield bad.number, {_BROKEN: (bad.field, bad.reason)}
+            continue
         if not text.strip():
             continue
-        try:
-            record = json.loads(text)
-        except json.JSONDecodeError as error:
-            yield line, {_BROKEN: f"not valid JSON ({error.msg} at column {error.colno})"}
-            continue
-        if not isinstance(record, dict):
-            kind = JSON_KINDS.get(type(record), "value")
-            yield line, {_BROKEN: f"expected a JSON object, got a JSON {kind}"}
-            continue
-        yield line, record
+        record = _parse_json_line(text)
+        if isinstance(record, str):
+            yield lines.number, {_BROKEN: ("json", record)}
+        else:
+            yield lines.number, record
 
 
-JSON_KINDS = {list: "array", str: "string", int: "number", float: "number", bool: "boolean"}
+def json_kind(value: Any) -> str:
+    """How JSON calls the type of a parsed value (number, string, array...)."""
+    if isinstance(value, bool):
+        return "boolean"
+    return JSON_KINDS.get(type(value), "value")
+
+
+JSON_KINDS = {list: "array", dict: "object", str: "string", int: "number", float: "number"}
 JSON_KINDS[type(None)] = "null"
-_BROKEN = "\x00broken"  # marks a JSON line that could not be read as an object
+# The key of a record whose line could not be read; its value is (field, reason). No
+# parsed file can produce this key, so a JSON object cannot pose as a broken line.
+_BROKEN = object()
 
 
 def csv_text_stream(text: str) -> IO[bytes]:
@@ -183,23 +325,64 @@ def csv_text_stream(text: str) -> IO[bytes]:
 # --- Validating ---------------------------------------------------------------------------
 
 
-def _text(value: Any) -> str:
+class _BadValue(Exception):
+    """A field's value is of a kind the format does not allow; the message says why."""
+
+
+def _text(field: str, value: Any) -> str:
+    """The field's value as trimmed text; ``_BadValue`` for what no field may hold."""
     if value is None:
         return ""
-    if isinstance(value, bool):
-        return str(value).lower()
-    return str(value).strip()
+    if isinstance(value, str):
+        text = value.strip()
+    elif isinstance(value, bool):
+        if field != "remote":
+            raise _BadValue("must be a string or a number, got a JSON boolean")
+        text = "true" if value else "false"
+    elif isinstance(value, int):
+        if value.bit_length() > 64:
+            raise _BadValue(f"is a number far too large ({value.bit_length():,} bits)")
+        text = str(value)
+    elif isinstance(value, float | Decimal):
+        if not math.isfinite(value):
+            raise _BadValue(f"must be a finite number, got {value}")
+        text = str(value)
+    else:
+        raise _BadValue(f"must be a string or a number, got a JSON {json_kind(value)}")
+    if text.isascii():
+        if "\x00" in text:
+            raise _BadValue("must not contain NUL characters")
+        return text
+    if "\ufeff" in text:
+        raise _BadValue(
+            "must not contain a byte order mark (U+FEFF), which files joined together leave "
+            "in the middle"
+        )
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _BadValue("is not valid Unicode text (it holds a lone surrogate)") from None
+    return text
+
+
+def _shown(text: str) -> str:
+    """A value quoted for a message, cut short when it is long."""
+    if len(text) <= 60:
+        return f'"{text}"'
+    return f'"{text[:60]}…" ({len(text):,} characters)'
 
 
 def _slug(value: str) -> str | None:
     """The slug's problem, or None when it is fine."""
-    if not SLUG_RE.match(value) or not HAS_ALNUM_RE.search(value):
-        return (
-            f'must be lower-case letters, digits and hyphens, at most 50 characters, got "{value}"'
-        )
-    if value == ALL:
-        return '"all" is reserved for the roll-up across every value'
+    if problem := slug_problem(value):
+        return f"{problem}, got {_shown(value)}"
     return None
+
+
+def _lower_ascii(value: str) -> str:
+    """Slugs are lower-cased ASCII; other text is left for the slug rule to refuse (a
+    Kelvin sign would otherwise lower-case to a "k")."""
+    return value.lower() if value.isascii() else value
 
 
 def seniority_from_experience(years: Decimal) -> str:
@@ -215,15 +398,24 @@ def seniority_from_experience(years: Decimal) -> str:
 def validate_record(line: int, record: Mapping[str, Any], *, today: date) -> OfferRow:
     """Check one record against the import format; raise ``RowError`` naming each problem."""
     if _BROKEN in record:
-        raise RowError(line, [("json", record[_BROKEN])])
+        raise RowError(line, [record[_BROKEN]])
     problems: list[tuple[str, str]] = []
-    value = {field: _text(record.get(field)) for field in FIELDS}
 
     def problem(field: str, message: str) -> None:
         problems.append((field, message))
 
+    value: dict[str, str] = {}
+    bad_kind: set[str] = set()
+    for field in FIELDS:
+        try:
+            value[field] = _text(field, record.get(field))
+        except _BadValue as error:
+            problem(field, str(error))
+            value[field] = ""
+            bad_kind.add(field)
+
     for field in REQUIRED_FIELDS:
-        if not value[field]:
+        if not value[field] and field not in bad_kind:
             problem(field, "is required")
 
     for field in ("offer_id", "candidate_id"):
@@ -233,75 +425,82 @@ def validate_record(line: int, record: Mapping[str, Any], *, today: date) -> Off
     offered_on = None
     if value["offered_on"]:
         try:
-            if not DATE_RE.match(value["offered_on"]):
+            if not DATE_RE.fullmatch(value["offered_on"]):
                 raise ValueError
             offered_on = date.fromisoformat(value["offered_on"])
         except ValueError:
-            problem("offered_on", f'must be a date as YYYY-MM-DD, got "{value["offered_on"]}"')
+            problem(
+                "offered_on", f"must be a date as YYYY-MM-DD, got {_shown(value['offered_on'])}"
+            )
         else:
             if offered_on > today:
                 problem("offered_on", f"must not be after today ({today}), got {offered_on}")
             elif offered_on < EARLIEST:
                 problem("offered_on", f"must not be before {EARLIEST}, got {offered_on}")
 
-    specialization = value["specialization"].lower()
+    specialization = _lower_ascii(value["specialization"])
     if specialization and (reason := _slug(specialization)):
         problem("specialization", reason)
 
     technologies: list[str] = []
     if value["technologies"]:
         for item in value["technologies"].split(";"):
-            slug = item.strip().lower()
+            slug = _lower_ascii(item.strip())
             if slug and slug not in technologies:
                 if reason := _slug(slug):
                     problem("technologies", reason)
                 technologies.append(slug)
         if not technologies:
             problem(
-                "technologies", f'must name at least one technology, got "{value["technologies"]}"'
+                "technologies",
+                f"must name at least one technology, got {_shown(value['technologies'])}",
             )
 
     salary = None
-    raw_salary = record.get("salary")
     if value["salary"]:
-        is_whole = (isinstance(raw_salary, int) and not isinstance(raw_salary, bool)) or (
-            isinstance(raw_salary, str) and DIGITS_RE.match(value["salary"])
-        )
-        if is_whole and 1 <= int(value["salary"]) <= 100_000:
-            salary = int(value["salary"])
+        text = value["salary"]
+        digits = text.lstrip("0")  # read as a number only once it is short enough to be one
+        if DIGITS_RE.fullmatch(text) and 0 < len(digits) <= 6 and int(digits) <= 100_000:
+            salary = int(digits)
         else:
-            problem("salary", f'must be a whole number from 1 to 100000, got "{value["salary"]}"')
+            problem("salary", f"must be a whole number from 1 to 100000, got {_shown(text)}")
 
     experience = None
     if value["experience_years"]:
         try:
+            if not DECIMAL_RE.fullmatch(value["experience_years"]):
+                raise InvalidOperation
             experience = Decimal(value["experience_years"])
-            if not experience.is_finite() or not 0 <= experience <= 60:
+            if not 0 <= experience <= 60:
                 raise InvalidOperation
         except InvalidOperation:
             experience = None
             problem(
                 "experience_years",
-                f'must be a number of years from 0 to 60, got "{value["experience_years"]}"',
+                f"must be a number of years from 0 to 60, got {_shown(value['experience_years'])}",
             )
 
     seniority = value["seniority"].lower()
     if seniority and seniority not in SENIORITIES:
-        problem("seniority", f'must be one of {", ".join(Seniority.values)}, got "{seniority}"')
+        problem(
+            "seniority", f"must be one of {', '.join(Seniority.values)}, got {_shown(seniority)}"
+        )
     elif not seniority and experience is not None:
         seniority = seniority_from_experience(experience)
 
     country = value["country"].upper()
     if country and country not in COUNTRIES:
         problem(
-            "country", f'must be an ISO 3166-1 alpha-2 code such as UA, got "{value["country"]}"'
+            "country",
+            f"must be an ISO 3166-1 alpha-2 code such as UA, got {_shown(value['country'])}",
         )
 
     english = value["english_level"].lower()
     if english and english not in ENGLISH_LEVELS:
         problem(
             "english_level",
-            f'must be one of {", ".join(EnglishLevel.values)}, got "{value["english_level"]}"',
+            f"must be one of {', '.join(EnglishLevel.values)}, "
+            f"got {_shown(value['english_level'])}",
         )
 
     remote = None
@@ -312,7 +511,7 @@ def validate_record(line: int, record: Mapping[str, Any], *, today: date) -> Off
         elif flag in FALSE:
             remote = False
         else:
-            problem("remote", f'must be true/false, 1/0 or yes/no, got "{value["remote"]}"')
+            problem("remote", f"must be true/false, 1/0 or yes/no, got {_shown(value['remote'])}")
 
     if problems:
         raise RowError(line, problems)

@@ -16,6 +16,31 @@ from rest_framework_api_key.models import AbstractAPIKey
 
 ALL = "all"  # the reserved slug: every specialization or every technology
 
+# The slug of a specialization or technology, wherever one is made (import, admin):
+# lower-case ASCII letters, digits and hyphens, at most 50 characters, starting with a
+# letter or a digit (so that no spreadsheet reads "-2-3" as a sum), and not ``all``.
+SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,49}", re.ASCII)
+SLUG_RULE = (
+    "lower-case letters, digits and hyphens, starting with a letter or a digit, "
+    "at most 50 characters"
+)
+SLUG_RESERVED = f'"{ALL}" is reserved for the roll-up across every value'
+
+
+def slug_problem(value: str) -> str | None:
+    """Why ``value`` is not a valid slug, or None when it is one."""
+    if not SLUG_RE.fullmatch(value):
+        return f"must be {SLUG_RULE}"
+    if value == ALL:
+        return SLUG_RESERVED
+    return None
+
+
+def validate_catalogue_slug(value: str) -> None:
+    """The slug rule as a model field validator, for the admin's forms."""
+    if problem := slug_problem(value):
+        raise ValidationError(f"The slug {problem}.", code="invalid")
+
 
 class Seniority(models.TextChoices):
     JUNIOR = "junior", "Junior"
@@ -36,6 +61,7 @@ class NamedSlugModel(models.Model):
     slug = models.SlugField(
         max_length=50,
         unique=True,
+        validators=[validate_catalogue_slug],
         help_text="Used in URLs and in imported files. Changing it breaks links.",
     )
     name = models.CharField(max_length=100, help_text="How the name reads on the site.")

@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from salaries.generation import stats_generation_publish
-from salaries.importing import OfferRow, RowError, validate_record
+from salaries.importing import ImportFileError, OfferRow, RowError, validate_record
 from salaries.models import (
     Candidate,
     Offer,
@@ -50,6 +50,12 @@ class ImportSummary:
     dry_run: bool = False
     written: bool = False
     seconds: float = 0.0
+    # Why reading stopped half-way (an ImportFileError), or "" when the whole input was read.
+    stopped: str = ""
+    # With skip_invalid, what was committed: whole batches, every valid row up to a line.
+    committed_batches: int = 0
+    committed_rows: int = 0
+    committed_through_line: int = 0
 
     MAX_ERRORS = 1000  # kept for the report; the count goes on
 
@@ -282,6 +288,10 @@ def offers_import(
     commits on its own and invalid rows go to ``on_reject``. ``dry_run`` does the whole
     import (so its counts are exact) and rolls it back. A crash or Ctrl-C rolls back the
     open transaction. Re-importing an ``offer_id`` updates that offer.
+
+    An ``ImportFileError`` from reading the records or from ``on_reject`` stops the
+    import: the summary says why in ``stopped`` and, with ``skip_invalid``, which batches
+    were committed before the stop; the open batch is not written.
     """
     clock = time.perf_counter()
     today = today or timezone.now().date()
@@ -290,6 +300,7 @@ def offers_import(
     writer: _OfferWriter | None = None
     batch: list[OfferRow] = []
     batch_lines: dict[str, int] = {}
+    last_line = 0
 
     def flush() -> None:
         nonlocal writer
@@ -299,6 +310,9 @@ def offers_import(
             if skip_invalid and not dry_run:
                 with transaction.atomic():
                     writer.write(batch)
+                summary.committed_batches += 1
+                summary.committed_rows += len(batch)
+                summary.committed_through_line = last_line
             elif skip_invalid or not summary.error_count:
                 writer.write(batch)
         seen.add(batch_lines)
@@ -306,7 +320,15 @@ def offers_import(
         batch_lines.clear()
 
     def run() -> None:
+        try:
+            read_all()
+        except ImportFileError as error:
+            summary.stopped = str(error)
+
+    def read_all() -> None:
+        nonlocal last_line
         for line, record in records:
+            last_line = line
             summary.read += 1
             if progress is not None:
                 progress(1)
@@ -336,11 +358,11 @@ def offers_import(
         try:
             with transaction.atomic():
                 run()
-                if summary.error_count or dry_run:
+                if summary.error_count or summary.stopped or dry_run:
                     raise _Rollback
         except _Rollback:
             pass  # nothing stays; the counts say what would have happened
-        summary.written = not (summary.error_count or dry_run)
+        summary.written = not (summary.error_count or summary.stopped or dry_run)
     summary.seconds = time.perf_counter() - clock
     return summary
 

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from salaries.factories import SpecializationFactory, TechnologyFactory
-from salaries.models import Technology
+from salaries.models import Specialization, Technology
 
 pytestmark = pytest.mark.django_db
 
@@ -121,3 +121,42 @@ def test_a_partner_needs_a_valid_rate(editor_client):
     assert response.status_code == 200
     assert "Rate must look like 1000/hour" in response.content.decode()
     assert not Partner.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("slug", "accepted"),
+    [
+        ("back-end", True),
+        ("3d-graphics", True),
+        ("c--", True),  # the contract allows hyphens anywhere after the first character
+        ("-2-3", False),  # a spreadsheet computes it
+        ("-python", False),
+        ("Back-End", False),
+        ("back_end", False),
+        ("all", False),
+        ("b" * 51, False),
+    ],
+)
+def test_editors_get_the_importers_slug_rule(editor_client, slug, accepted):
+    response = editor_client.post(
+        "/admin/snippets/salaries/specialization/add/",
+        {"name": "Some Role", "role_title": "", "description": "", "slug": slug},
+    )
+    assert Specialization.objects.filter(slug=slug).exists() is accepted
+    if accepted:
+        assert response.status_code == 302
+    else:
+        assert response.status_code == 200
+        reason = {"all": "is reserved", "b" * 51: "at most 50 characters"}.get(
+            slug, "starting with a letter or a digit"
+        )
+        assert reason in response.content.decode()
+
+
+def test_a_technology_slug_must_start_with_a_letter_or_digit(editor_client):
+    response = editor_client.post(
+        "/admin/snippets/salaries/technology/add/",
+        {"name": "Minus", "description": "", "slug": "-net"},
+    )
+    assert response.status_code == 200
+    assert not Technology.objects.filter(slug="-net").exists()

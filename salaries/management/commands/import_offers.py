@@ -1,40 +1,72 @@
 """Import offers from CSV or JSON Lines (see the import format in the product contract)."""
 
-import csv
+import json
 import sys
 from contextlib import ExitStack
 from pathlib import Path
 
+from defusedcsv import csv
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from salaries.importing import FIELDS, FORMATS, ImportFileError, read_records
-from salaries.services import offers_import
+from salaries.importing import FORMATS, MAX_LINE_BYTES, ImportFileError, read_records
+from salaries.services import ImportSummary, offers_import
 
 SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 SHOWN_ERRORS = 50
 
 
 class RejectsWriter:
-    """Rejected rows as CSV: ``line``, ``error``, then the row's own fields."""
+    """Rejected rows as CSV: ``line``, ``error``, then the row's own fields.
 
-    def __init__(self, handle, columns: list[str]):
-        self.columns = columns
+    The file is meant to be opened in a spreadsheet, so a cell that a spreadsheet would
+    run as a formula is neutralised the OWASP way (defusedcsv: a leading ``'`` before
+    ``=``, ``+``, ``-``, ``@``, ``|``, ``%``; plain numbers such as ``-2`` stay numbers).
+    defusedcsv leaves a leading tab or carriage return alone, which some spreadsheets skip
+    before reading a formula, so those cells get the same ``'``."""
+
+    def __init__(self, handle, columns: list[str], path: Path):
+        self.handle, self.columns, self.path = handle, columns, path
         self.writer = csv.writer(handle)
-        self.writer.writerow(["line", "error", *columns])
         self.count = 0
+        self._write(["line", "error", *columns])
 
     def __call__(self, line: int, reason: str, record) -> None:
         self.count += 1
-        self.writer.writerow(
-            [line, reason, *("" if record.get(c) is None else record.get(c) for c in self.columns)]
-        )
+        self._write([line, reason, *(_cell(record.get(c)) for c in self.columns)])
+
+    def _write(self, row) -> None:
+        try:
+            self.writer.writerow([_defuse_blank_start(v) for v in row])
+        except OSError as error:
+            raise ImportFileError(
+                f"cannot write the rejects file {self.path}: {error.strerror or error}"
+            ) from None
+
+
+def _defuse_blank_start(value):
+    if isinstance(value, str) and value[:1] in ("\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _cell(value) -> str:
+    """A record's value as the rejects file shows it: JSON values as JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (RecursionError, TypeError, ValueError):
+        return f"(a JSON {type(value).__name__} too large to show)"
 
 
 class Command(BaseCommand):
     help = (
         "Import offers from a CSV or JSON Lines file (or - for standard input). Every row "
-        "is validated; by default nothing is written unless every row is valid."
+        "is validated; by default nothing is written unless every row is valid. A line "
+        f"longer than {MAX_LINE_BYTES:,} bytes is an invalid row, skipped unread."
     )
 
     def add_arguments(self, parser):
@@ -71,6 +103,8 @@ class Command(BaseCommand):
     ):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1")
+        if path == "-" and format is None:
+            raise CommandError("reading standard input (-) needs --format csv or --format jsonl")
         fmt = format or SUFFIXES.get(Path(path).suffix.lower())
         if fmt is None:
             raise CommandError(
@@ -78,25 +112,25 @@ class Command(BaseCommand):
             )
         if path == "-" and skip_invalid and not rejects:
             raise CommandError("--rejects FILE is required with --skip-invalid on standard input")
-        try:
-            self._import(path, fmt, skip_invalid, rejects, dry_run, batch_size)
-        except ImportFileError as error:
-            raise CommandError(f"{path}: {error}; nothing was written") from None
+        self._import(path, fmt, skip_invalid, rejects, dry_run, batch_size)
 
     def _import(self, path, fmt, skip_invalid, rejects, dry_run, batch_size) -> None:
         on_reject = rejects_path = None
         with ExitStack() as stack:
-            records = read_records(self._open(stack, path), fmt)
+            try:
+                records = read_records(self._open(stack, path), fmt)
+            except ImportFileError as error:
+                # Only the header has been read: nothing can have been written.
+                raise CommandError(f"{path}: {error}; nothing was written") from None
             if skip_invalid and not dry_run:
                 rejects_path = Path(rejects) if rejects else _rejects_path(Path(path))
-                records, columns = _peek_columns(records, fmt)
                 try:
                     handle = stack.enter_context(
-                        rejects_path.open("w", newline="", encoding="utf-8")
+                        rejects_path.open("w", newline="", encoding="utf-8", errors="replace")
                     )
                 except OSError as error:
                     raise CommandError(f"cannot write {rejects_path}: {error.strerror}") from None
-                on_reject = RejectsWriter(handle, columns)
+                on_reject = RejectsWriter(handle, records.columns, rejects_path)
             bar = stack.enter_context(
                 tqdm(
                     unit=" rows",
@@ -114,7 +148,7 @@ class Command(BaseCommand):
                 batch_size=batch_size,
                 progress=bar.update,
             )
-        self._report(summary, skip_invalid, on_reject, rejects_path)
+        self._report(path, summary, skip_invalid, on_reject, rejects_path)
 
     def _open(self, stack: ExitStack, path: str):
         if path == "-":
@@ -128,32 +162,42 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"{path}: cannot read it ({error.strerror})") from None
 
-    def _report(self, summary, skip_invalid, on_reject, rejects_path) -> None:
+    def _report(
+        self, path: str, summary: ImportSummary, skip_invalid, on_reject, rejects_path
+    ) -> None:
         for message in summary.errors[:SHOWN_ERRORS]:
             self.stderr.write(message)
         if summary.error_count > SHOWN_ERRORS:
             self.stderr.write(f"... and {summary.error_count - SHOWN_ERRORS:,} more invalid rows")
+        committing = skip_invalid and not summary.dry_run
+        # The counts are exact when every valid row went through the writer: with
+        # --skip-invalid, or when no row was invalid. After the first invalid row the
+        # default mode stops writing, so it can only tell valid from invalid rows.
+        exact = committing or not (summary.error_count or summary.stopped)
         rate = summary.read / summary.seconds if summary.seconds else 0
-        verb = "would be" if summary.dry_run or not summary.written else ""
-        counts = (
-            f"{summary.created:,} created, {summary.updated:,} updated, "
-            f"{summary.rejected:,} rejected"
-        )
+        if exact:
+            counts = (
+                f"{summary.created:,} created, {summary.updated:,} updated, "
+                f"{summary.rejected:,} rejected"
+            )
+        else:
+            counts = f"{summary.read - summary.rejected:,} valid, {summary.rejected:,} invalid"
         self.stdout.write(
             f"Read {summary.read:,} rows: {counts} in {summary.seconds:.1f} s ({rate:,.0f} rows/s)."
         )
-        if summary.new_specializations:
+        verb = "" if summary.written or committing else " would be"
+        if exact and summary.new_specializations:
             self.stdout.write(
-                f"New specializations{' ' + verb if verb else ''}: "
-                + ", ".join(summary.new_specializations)
+                f"New specializations{verb}: " + ", ".join(summary.new_specializations)
             )
-        if summary.new_technologies:
-            self.stdout.write(
-                f"New technologies{' ' + verb if verb else ''}: "
-                + ", ".join(summary.new_technologies)
-            )
+        if exact and summary.new_technologies:
+            self.stdout.write(f"New technologies{verb}: " + ", ".join(summary.new_technologies))
         if on_reject is not None and on_reject.count:
             self.stdout.write(f"Rejected rows written to {rejects_path}.")
+        if summary.stopped:
+            raise CommandError(f"{path}: {summary.stopped}; {_committed(summary, committing)}")
+        if summary.read == 0:
+            raise CommandError(f"{path}: the file holds no rows; nothing was written")
         if summary.dry_run:
             if summary.error_count:
                 raise CommandError(
@@ -171,23 +215,18 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Import finished."))
 
 
+def _committed(summary: ImportSummary, committing: bool) -> str:
+    """What a stopped import left in the database, in words."""
+    if not committing or not summary.committed_batches:
+        return "nothing was written"
+    batches = "batch" if summary.committed_batches == 1 else "batches"
+    return (
+        f"{summary.committed_rows:,} rows were committed before the stop, in "
+        f"{summary.committed_batches:,} {batches} holding every valid row up to line "
+        f"{summary.committed_through_line:,}; nothing after that line was written "
+        "(importing the file again is safe)"
+    )
+
+
 def _rejects_path(path: Path) -> Path:
     return path.with_name(path.stem + ".rejects.csv")
-
-
-def _peek_columns(records, fmt):
-    """The rejects file repeats the input's own columns: the CSV header as read, or the
-    contract's fields for JSON Lines."""
-    if fmt != "csv":
-        return records, list(FIELDS)
-    iterator = iter(records)
-    try:
-        first = next(iterator)
-    except StopIteration:
-        return iter(()), list(FIELDS)
-
-    def chained():
-        yield first
-        yield from iterator
-
-    return chained(), list(first[1].keys())
