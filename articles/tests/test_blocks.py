@@ -144,7 +144,7 @@ def test_live_block_without_data_says_so_and_under_threshold_shows_no_salary(
     assert re.search(
         r"No published salary figures yet for Front-End[\w ]* with Flask in 2024", text
     )
-    assert "Fewer than 5 offers: no salary figures yet." in text
+    assert "Median salary expectation Not enough data to publish Fewer than 5 offers" in text
     fastapi = salary_stat_get(specialization="back-end", technology="fastapi", year=2024)
     assert f"Total offers {fastapi.offers}" in text
 

@@ -20,8 +20,8 @@ pytestmark = pytest.mark.django_db
 
 SLICE_FIELDS = {
     "specialization", "technology", "year", "offers", "candidates", "median", "mean",
-    "p10", "p25", "p75", "p90", "histogram", "by_seniority", "computed_at", "url",
-    "methodology", "min_sample_size",
+    "p10", "p25", "p75", "p90", "histogram", "withheld", "filters", "by_seniority",
+    "computed_at", "url", "methodology", "min_sample_size",
 }  # fmt: skip
 
 
@@ -60,6 +60,10 @@ def test_slice_detail_has_the_contract_shape(api, published):
     assert body["histogram"][0] == {"from": 5000, "to": 5500, "label": "5k+", "offers": 1}
     assert body["by_seniority"]["junior"]["offers"] == 3
     assert body["by_seniority"]["junior"]["median"] is None, "3 offers: under the threshold"
+    assert body["by_seniority"]["junior"]["withheld"] == "min_offers"
+    assert body["filters"] == {}
+    assert body["withheld"] == "tails", "6 candidates: no p10 and p90"
+    assert body["p10"] is body["p90"] is None
     assert body["url"] == "http://testserver/salaries/back-end/flask/2024/"
 
 
@@ -259,8 +263,10 @@ def test_stats_csv_flattens_seniority_and_the_histogram_into_fixed_columns(api, 
     rows = read_csv(api.get("/api/v1/stats/?year=2024&specialization=back-end&format=csv"))
     row = next(r for r in rows if r["technology"] == "flask")
     json_body = api.get("/api/v1/stats/back-end/flask/2024/").json()
-    assert (row["offers"], row["median"], row["p90"]) == ("6", "7500", str(json_body["p90"]))
+    assert (row["offers"], row["median"], row["p90"]) == ("6", "7500", "")
+    assert row["withheld"] == json_body["withheld"] == "tails"
     assert (row["junior_offers"], row["junior_median"]) == ("3", ""), "under the threshold"
+    assert row["junior_withheld"] == "min_offers" and row["senior_withheld"] == "min_offers"
     assert row["senior_offers"] == "3" and row["expert_offers"] == ""
     bands = {c: v for c, v in row.items() if c.startswith("band_")}
     assert len(bands) == 201 and list(bands)[:2] == ["band_0", "band_500"]

@@ -93,7 +93,7 @@ def test_trend_seniority_and_related_sections(client, published):
         row = re.search(rf"{level.title()} {figures['offers']} {figures['candidates']} (\S+)", text)
         assert row, level
         if figures["median"] is None:
-            assert row.group(1) == "Fewer"
+            assert row.group(1) == "not", "not enough data to publish"
         else:
             assert row.group(1) == money(figures["median"])
     # Related: the editor's related technologies, linked, with the difference in median.
@@ -101,7 +101,7 @@ def test_trend_seniority_and_related_sections(client, published):
     sign = "+" if delta > 0 else "−"
     assert f"Django {django.offers} {money(django.median)} {sign}{money(abs(delta))}" in text
     assert 'href="/salaries/back-end/django/2024/"' in html
-    assert "FastAPI 3 too few offers" in text
+    assert "FastAPI 3 not enough data to publish (fewer than 5 offers)" in text
 
 
 def test_year_switcher_lists_the_years_with_data(client, published):
@@ -141,9 +141,10 @@ def test_thin_slice_shows_counts_and_says_there_is_not_enough_data(client, publi
     response = client.get("/salaries/back-end/fastapi/2024/")
     assert response.status_code == 200
     text = text_of(response)
-    assert "Not enough data yet" in text
+    assert "Not enough data to publish 3 offers from" in text
     assert "Total offers i What is this? 3" in text
-    assert "Median salary expectation i What is this? —" in text
+    assert "Median salary expectation i What is this? Not enough data to publish" in text
+    assert "Fewer than 5 offers" in text
     html = response.content.decode()
     assert "chart--bars" not in html and "application/ld+json" not in html
     assert '<meta name="robots" content="noindex">' in html
