@@ -285,6 +285,59 @@ def test_a_thin_slice_has_empty_money_and_band_cells(api, published):
     assert all(row[c] == "" for c in STAT_COLUMNS if c.startswith("band_"))
 
 
+MONEY_FIELDS = ("median", "mean", "p10", "p25", "p75", "p90", "histogram")
+
+
+def test_withheld_figures_are_null_and_name_the_rule(api, withheld_slices):
+    response = api.get("/api/v1/stats/back-end/flask/2024/")
+    flask = response.json()
+    assert (flask["offers"], flask["candidates"], flask["withheld"]) == (10, 6, "dominance")
+    assert all(flask[name] is None for name in MONEY_FIELDS)
+    assert flask["by_seniority"]["senior"] == {
+        "offers": 5, "candidates": 5, "median": None, "p25": None, "p75": None,
+        "withheld": "complement",
+    }  # fmt: skip
+    assert b"9111" not in response.content
+    react = api.get("/api/v1/stats/front-end/react/2024/").json()
+    assert (react["offers"], react["candidates"], react["withheld"]) == (10, 4, "min_candidates")
+    assert all(react[name] is None for name in MONEY_FIELDS)
+    django = api.get("/api/v1/stats/back-end/django/2024/").json()
+    assert (django["withheld"], django["median"], django["p10"], django["p90"]) == (
+        "tails",
+        4400,
+        None,
+        None,
+    )
+    assert django["histogram"] is not None and django["mean"] == 4400
+    fastapi = api.get("/api/v1/stats/back-end/fastapi/2024/").json()
+    assert fastapi["median"] == 6100
+    assert fastapi["by_seniority"]["senior"]["withheld"] == "complement"
+
+
+def test_csv_names_the_rule_and_leaves_withheld_cells_empty(api, withheld_slices):
+    response = api.get("/api/v1/stats/?year=2024&page_size=100&format=csv")
+    rows = {(r["specialization"], r["technology"]): r for r in read_csv(response)}
+    flask = rows["back-end", "flask"]
+    assert "9111" not in ",".join(flask.values()) + ",".join(rows["all", "flask"].values())
+    assert (flask["offers"], flask["candidates"], flask["withheld"]) == ("10", "6", "dominance")
+    assert all(flask[name] == "" for name in MONEY_FIELDS if name != "histogram")
+    assert all(flask[c] == "" for c in STAT_COLUMNS if c.startswith("band_"))
+    assert (flask["senior_offers"], flask["senior_median"], flask["senior_withheld"]) == (
+        "5",
+        "",
+        "complement",
+    )
+    django = rows["back-end", "django"]
+    assert (django["withheld"], django["median"], django["p10"], django["p90"]) == (
+        "tails",
+        "4400",
+        "",
+        "",
+    )
+    assert rows["back-end", "fastapi"]["withheld"] == "tails"
+    assert rows["front-end", "react"]["withheld"] == "min_candidates"
+
+
 def test_csv_columns_are_the_same_whatever_the_data(api, published):
     empty = api.get("/api/v1/stats/?year=2030&format=csv")
     assert empty.content.decode().splitlines() == [",".join(STAT_COLUMNS)]
