@@ -11,6 +11,7 @@ from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from portal.tests.support import text_of
 from salaries.factories import OfferFactory, SpecializationFactory, TechnologyFactory
 from salaries.models import StatsRun, Technology
 from salaries.renderers import STAT_COLUMNS
@@ -518,6 +519,19 @@ def test_partner_guide_explains_keys_limits_csv_and_policy(client, published, se
     assert "band_100000" in html and "histogram as columns" in html
     assert "/api/v2/" in html and "Sunset" in html
     assert 'href="/api/v1/docs/"' in html
+
+
+def test_partner_guide_explains_the_disclosure_rules_and_their_columns(client, db, settings):
+    settings.SALARY_MIN_CANDIDATES = 6
+    settings.SALARY_MAX_CANDIDATE_SHARE = 0.4
+    text = text_of(client.get("/api/"))
+    assert "at least 5 offers from at least 6 different candidates" in text
+    assert "no single candidate holds 40% or more of its offers" in text
+    assert "The 10th and 90th percentiles need at least 10 candidates" in text
+    assert "dominance (one candidate holds 40% or more of the offers)" in text
+    assert "junior_withheld" in text and "withheld after the money figures" in text
+    columns = text.split("Show every column")[1]
+    assert "p90, withheld, computed_at" in columns and "junior_p75, junior_withheld" in columns
 
 
 def test_cors_is_off_by_default(api, published):
