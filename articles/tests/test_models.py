@@ -90,6 +90,17 @@ def test_a_topic_whose_figures_are_withheld_says_why_and_shows_none(
     assert "topic-histogram" not in html
 
 
+def test_home_page_charts_counts_only_so_withheld_slices_leak_nothing(
+    client, withheld_slices, home
+):
+    response = client.get(home.url)
+    html = response.content.decode()
+    demand = html[html.index('id="demand-heading"') :]
+    demand = demand[: demand.index("</section>")]
+    assert "Flask 10" in text_of(response), "offers are always published"
+    assert "$" not in demand and "9,111" not in html
+
+
 def test_topic_without_published_figures_says_so(client, published, make_article):
     c = published
     page = make_article(topic_specialization=c["front-end"], topic_technology=c["django"])

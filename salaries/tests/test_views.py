@@ -482,6 +482,11 @@ def test_the_sitemap_leaves_out_every_withheld_slice_but_keeps_tails_only_ones(
     assert "/salaries/back-end/fastapi/2024/" in body  # only a level withheld
 
 
+def test_a_withheld_histogram_has_no_csv(client, withheld_slices):
+    assert client.get("/salaries/back-end/flask/2024/histogram.csv").status_code == 404
+    assert client.get("/salaries/back-end/django/2024/histogram.csv").status_code == 200
+
+
 # --- Speed: caching, conditional requests, query counts ---
 
 
