@@ -10,7 +10,13 @@ from PIL import Image as PILImage
 from wagtail.images.models import Image
 
 from articles.models import ArticleIndexPage, ArticlePage, HomePage
-from salaries.factories import SpecializationFactory, TechnologyFactory, add_offers
+from salaries.factories import (
+    CandidateFactory,
+    OfferFactory,
+    SpecializationFactory,
+    TechnologyFactory,
+    add_offers,
+)
 from salaries.services import salary_stats_refresh
 
 
@@ -56,6 +62,48 @@ def published(catalogue):
     add_offers(c["back-end"], [c["fastapi"]], 2024, 3, rng=rng, base=6000)  # under threshold
     add_offers(c["front-end"], [c["react"]], 2024, 25, rng=rng, base=5000)
     salary_stats_refresh(min_offers=5)
+    return c
+
+
+# What a dominated slice would publish if it could: no page, answer or block may show it.
+DOMINATED_SALARY = 9111
+
+
+@pytest.fixture
+def withheld_slices(catalogue):
+    """One slice per disclosure rule, under the default settings, all in 2024:
+
+    - back-end × flask: 10 offers, one candidate holds 5 (exactly half): ``dominance``;
+      every offer at $9,111, so any money figure of it would read 9,111;
+    - front-end × react: 10 offers from 4 candidates: ``min_candidates``;
+    - back-end × django: 9 candidates, one offer each at $4,000 to $4,800: median $4,400
+      published, p10 ($4,080) and p90 ($4,720) withheld: ``tails``;
+    - back-end × fastapi: 10 senior offers from 5 candidates and 4 offers without a level
+      from 4 others: the slice publishes, its senior level is withheld by ``complement``.
+    """
+    c = catalogue
+    people = iter(CandidateFactory() for _ in range(100))
+
+    def offers(spec, tech, salaries, *, candidate=None, seniority=""):
+        for salary in salaries:
+            OfferFactory(
+                specialization=c[spec],
+                technologies=[c[tech]],
+                candidate=candidate or next(people),
+                salary=salary,
+                seniority=seniority,
+            )
+
+    offers("back-end", "flask", [DOMINATED_SALARY] * 5, candidate=next(people))
+    offers("back-end", "flask", [DOMINATED_SALARY] * 5, seniority="senior")
+    for i in range(4):
+        offers("front-end", "react", [5000 + 100 * j for j in range(2 + i % 2)],
+               candidate=next(people))  # fmt: skip
+    offers("back-end", "django", range(4000, 4801, 100))
+    for person in [next(people) for _ in range(5)]:
+        offers("back-end", "fastapi", [6000, 6200], candidate=person, seniority="senior")
+    offers("back-end", "fastapi", [5000, 5500, 7000, 7500])
+    salary_stats_refresh()
     return c
 
 

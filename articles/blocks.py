@@ -7,7 +7,6 @@ statistics through ``salaries.selectors``; they never aggregate offers themselve
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.safestring import mark_safe
 from pygments import highlight
@@ -21,6 +20,7 @@ from wagtail.snippets.blocks import SnippetChooserBlock
 
 from salaries import selectors
 from salaries.charts import histogram_chart, money, ranking_chart
+from salaries.disclosure import withheld_reason
 from salaries.models import ALL, Seniority, slice_subject
 
 LANGUAGES = [
@@ -233,6 +233,7 @@ class SeniorityTableBlock(blocks.StructBlock):
                     "label": Seniority(row["level"]).label,
                     "median": median,
                     "median_display": money(median) if median is not None else "",
+                    "reason": withheld_reason(figures.get("withheld")),
                     "outside": median is not None
                     and not (row["salary_from"] <= median <= row["salary_to"]),
                 }
@@ -350,7 +351,6 @@ class LiveSalaryBlock(blocks.StructBlock):
         context["stat"] = stat
         context["subject"] = slice_subject(value.get("specialization"), value.get("technology"))
         context["year_label"] = year
-        context["min_offers"] = settings.SALARY_MIN_OFFERS
         if stat is not None and stat.published and value.get("show_histogram"):
             context["histogram_svg"] = histogram_chart(
                 stat.histogram, median=stat.median, subject=f"{stat.subject}, {stat.year}"

@@ -276,7 +276,6 @@ class ArticlePage(CachedPageMixin, Page):
                     stat.histogram, median=stat.median, subject=f"{stat.subject}, {stat.year}"
                 ).render("topic-histogram")
                 context["topic_median"] = money(stat.median)
-        context["min_offers"] = settings.SALARY_MIN_OFFERS
         context["toc"] = self.headings()
         context["json_ld"] = {
             "@context": "https://schema.org",

@@ -121,7 +121,7 @@ def cross_check(reference: dict, samples: int = 40) -> int:
     with psycopg.connect(f"{PG}/{DB}") as con:
         for s, t, y in keys:
             row = con.execute(
-                "SELECT st.offers, st.candidates, st.median, st.p10, st.p90 "
+                "SELECT st.offers, st.candidates, st.median, st.p10, st.p90, st.withheld "
                 "FROM salaries_salarystat st "
                 "LEFT JOIN salaries_specialization sp ON sp.id = st.specialization_id "
                 "LEFT JOIN salaries_technology te ON te.id = st.technology_id "
@@ -131,6 +131,12 @@ def cross_check(reference: dict, samples: int = 40) -> int:
             ).fetchone()
             n, c, q, _ = reference[(s, t, y)]
             expected = (n, c, half_up(q[2]), half_up(q[0]), half_up(q[4]))
+            if row is not None:
+                # DuckDB knows no disclosure rules: compare only what the slice publishes.
+                *row, withheld = row
+                median = expected[2] if withheld in (None, "tails") else None
+                p10, p90 = expected[3:] if withheld is None else (None, None)
+                expected = (n, c, median, p10, p90)
             if row is None or tuple(row) != expected:
                 mismatches += 1
                 print(f"  mismatch {s} × {t} × {y}: ours {row}, DuckDB {expected}")

@@ -70,3 +70,17 @@ def test_salary_page_fits_a_phone_without_sideways_scrolling(live_server, phone,
     phone.goto(live_server.url + "/salaries/back-end/flask/2024/")
     label = phone.locator("svg.chart--bars text.chart__label").first.bounding_box()
     assert label["x"] >= 0 and label["height"] >= 10, "band labels stay readable on a phone"
+
+
+def test_a_withheld_figure_reads_as_such_on_a_phone(live_server, phone, withheld_slices):
+    phone.goto(live_server.url + "/salaries/back-end/flask/2024/")
+    card = phone.locator(".stat-card--median")
+    assert card.locator(".stat-card__value").inner_text() == "Not enough data to publish"
+    assert card.locator(".stat-card__note").inner_text() == (
+        "One candidate holds half or more of the offers"
+    )
+    assert card.is_visible()
+    for path in ("/salaries/back-end/flask/2024/", "/salaries/back-end/fastapi/2024/"):
+        phone.goto(live_server.url + path)
+        overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} is {overflow}px wider than the phone screen"

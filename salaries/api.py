@@ -35,6 +35,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from salaries import selectors
 from salaries.authentication import key_prefix
 from salaries.caching import KEPT_HEADERS, NO_PARAMS, cache_key, cache_lookup, params_of
+from salaries.disclosure import disclosure_in_words
 from salaries.filters import SalaryStatFilter
 from salaries.pagination import MAX_PAGE_SIZE, citation
 from salaries.renderers import STAT_COLUMNS, CSVRenderer, plain_row, stat_row
@@ -260,8 +261,25 @@ SLICE_EXAMPLE = {
     "p75": 9000,
     "p90": 11000,
     "histogram": [{"from": 5000, "to": 5500, "label": "5k+", "offers": 31}],
+    "withheld": None,
+    "filters": {},
     "by_seniority": {
-        "junior": {"offers": 40, "candidates": 12, "median": 3100, "p25": 2500, "p75": 3600}
+        "junior": {
+            "offers": 40,
+            "candidates": 12,
+            "median": 3100,
+            "p25": 2500,
+            "p75": 3600,
+            "withheld": None,
+        },
+        "expert": {
+            "offers": 12,
+            "candidates": 4,
+            "median": None,
+            "p25": None,
+            "p75": None,
+            "withheld": "min_candidates",
+        },
     },
     "computed_at": "2024-12-31T23:00:00Z",
     "url": "https://salaries.example.com/salaries/back-end/flask/2024/",
@@ -480,6 +498,7 @@ def partner_guide(request: HttpRequest) -> HttpResponse:
             "anon_rate": api_settings.DEFAULT_THROTTLE_RATES["anon"],
             "partner_rate": api_settings.DEFAULT_THROTTLE_RATES["partner"],
             "min_offers": settings.SALARY_MIN_OFFERS,
+            "disclosure": disclosure_in_words(),
             "max_page_size": MAX_PAGE_SIZE,
             "max_age": settings.API_MAX_AGE,
             "stat_columns": STAT_COLUMNS,

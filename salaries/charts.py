@@ -360,13 +360,16 @@ def trend_chart(points: Sequence[TrendPoint], *, subject: str) -> TrendChart:
 
 
 def _trend_description(points: Sequence[TrendPoint]) -> str:
-    shown = [f"{p.year}: {money(p.median) if p.median else 'not enough data'}" for p in points]
+    shown = [
+        f"{p.year}: {money(p.median) if p.median else 'not enough data to publish'}" for p in points
+    ]
     return "Median by year — " + ", ".join(shown) + "."
 
 
 @dataclass
 class PercentileStrip:
-    """p10–p90 whisker, p25–p75 box, median and mean ticks, on the slice's salary range."""
+    """p10–p90 whisker, p25–p75 box, median and mean ticks, on the slice's salary range.
+    Without the tails (withheld), the strip has no whiskers."""
 
     ticks: dict[str, float]  # percent positions
     low: int
@@ -379,13 +382,18 @@ class PercentileStrip:
 
     def render(self, id: str) -> SafeString:
         t = self.ticks
+        whiskers = (
+            f'<line class="strip__whisker" x1="{t["p10"]}%" x2="{t["p90"]}%" y1="22" y2="22"/>'
+            f'<line class="strip__whisker" x1="{t["p10"]}%" x2="{t["p10"]}%" y1="14" y2="30"/>'
+            f'<line class="strip__whisker" x1="{t["p90"]}%" x2="{t["p90"]}%" y1="14" y2="30"/>'
+            if "p10" in t
+            else ""
+        )
         return mark_safe(  # noqa: S308  (the only text is escaped)
             _svg_open("chart chart--strip", 44, id)
             + _title_desc(id, "Spread of salary expectations", self.description)
-            + f'<line class="strip__whisker" x1="{t["p10"]}%" x2="{t["p90"]}%" y1="22" y2="22"/>'
-            f'<line class="strip__whisker" x1="{t["p10"]}%" x2="{t["p10"]}%" y1="14" y2="30"/>'
-            f'<line class="strip__whisker" x1="{t["p90"]}%" x2="{t["p90"]}%" y1="14" y2="30"/>'
-            f'<rect class="strip__box" x="{t["p25"]}%" y="8" width="{self.box_width}%" '
+            + whiskers
+            + f'<rect class="strip__box" x="{t["p25"]}%" y="8" width="{self.box_width}%" '
             f'height="28" rx="4"/>'
             f'<line class="strip__median" x1="{t["median"]}%" x2="{t["median"]}%" y1="4" y2="40"/>'
             f'<circle class="strip__mean" cx="{t["mean"]}%" cy="22" r="4"/></svg>'
@@ -393,27 +401,35 @@ class PercentileStrip:
 
 
 def percentile_strip(
-    *, p10: int, p25: int, median: int, p75: int, p90: int, mean: int, low: int, high: int
+    *,
+    p10: int | None,
+    p25: int,
+    median: int,
+    p75: int,
+    p90: int | None,
+    mean: int,
+    low: int,
+    high: int,
 ) -> PercentileStrip:
+    """The strip of a published slice; ``p10`` and ``p90`` are None when withheld."""
     span = max(high - low, 1)
 
     def at(value: int) -> float:
         return round(2 + 96 * (value - low) / span, 2)
 
-    return PercentileStrip(
-        ticks={
-            "p10": at(p10),
-            "p25": at(p25),
-            "median": at(median),
-            "p75": at(p75),
-            "p90": at(p90),
-            "mean": at(mean),
-        },
-        low=low,
-        high=high,
-        description=(
-            f"10% of offers are at or below {money(p10)}, a quarter at or below {money(p25)}, "
-            f"half at or below {money(median)}, three quarters at or below {money(p75)} and "
-            f"90% at or below {money(p90)}; the mean is {money(mean)}."
-        ),
+    tails = p10 is not None and p90 is not None
+    ticks = {"p25": at(p25), "median": at(median), "p75": at(p75), "mean": at(mean)}
+    if tails:
+        ticks.update(p10=at(p10), p90=at(p90))
+    middle = (
+        f"a quarter at or below {money(p25)}, half at or below {money(median)}, three "
+        f"quarters at or below {money(p75)}"
     )
+    description = (
+        f"10% of offers are at or below {money(p10)}, {middle} and 90% at or below "
+        f"{money(p90)}; the mean is {money(mean)}."
+        if tails
+        else f"Of the offers, {middle}; the mean is {money(mean)}. The 10th and 90th "
+        "percentiles are not published for this slice."
+    )
+    return PercentileStrip(ticks=ticks, low=low, high=high, description=description)

@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from rest_framework_api_key.models import AbstractAPIKey
 
+from salaries.disclosure import Withheld, withheld_reason
+
 ALL = "all"  # the reserved slug: every specialization or every technology
 
 # The slug of a specialization or technology, wherever one is made (import, admin):
@@ -191,8 +193,9 @@ class StatsRun(models.Model):
 class SalaryStat(models.Model):
     """The published figures of one slice: (specialization or all, technology or all, year).
 
-    Money figures and the histogram are null when the slice has fewer offers than
-    ``SALARY_MIN_OFFERS``.
+    Money figures and the histogram are null when the slice fails a disclosure rule
+    (``salaries.disclosure``); ``withheld`` names the first rule that failed, or ``tails``
+    when only p10 and p90 are null. ``by_seniority`` entries carry their own ``withheld``.
     """
 
     specialization = models.ForeignKey(
@@ -221,6 +224,14 @@ class SalaryStat(models.Model):
     p75 = models.PositiveIntegerField(null=True)
     p90 = models.PositiveIntegerField(null=True)
     histogram = models.JSONField(null=True)
+    # Null, not "", when nothing is withheld: the API and CSV publish it as null.
+    withheld = models.CharField(  # noqa: DJ001
+        max_length=20,
+        choices=Withheld.choices,
+        null=True,
+        blank=True,
+        help_text="The disclosure rule that withheld figures; empty when all are published.",
+    )
     by_seniority = models.JSONField(default=dict)
     run = models.ForeignKey(StatsRun, on_delete=models.PROTECT, related_name="stats")
     computed_at = models.DateTimeField()
@@ -276,8 +287,14 @@ class SalaryStat(models.Model):
 
     @property
     def published(self) -> bool:
-        """Whether the slice has enough offers for money figures."""
+        """Whether the slice publishes money figures (one withheld for its tails alone
+        does)."""
         return self.median is not None
+
+    @property
+    def withheld_reason(self) -> str:
+        """Why figures are withheld, in plain words; empty when none is."""
+        return withheld_reason(self.withheld)
 
     @property
     def technology_slug(self) -> str:

@@ -52,7 +52,8 @@ CITATION_SCHEMA = {
     "min_sample_size": {
         "type": "integer",
         "description": "Slices with fewer offers than this publish offers and candidates "
-        "only; their money figures and histogram are null.",
+        "only; their money figures and histogram are null. Other disclosure rules can "
+        "withhold figures too: each slice names the rule in withheld.",
         "example": 5,
     },
 }

@@ -4,11 +4,15 @@ A slice's nested figures are flattened into columns that never move, so files fr
 page, filter or day line up:
 
 - ``junior_offers``, ``junior_candidates``, ``junior_median``, ``junior_p25``,
-  ``junior_p75``, then the same for ``middle``, ``senior`` and ``expert``;
+  ``junior_p75``, ``junior_withheld``, then the same for ``middle``, ``senior`` and
+  ``expert``;
 - the histogram as one column per $500 band over the whole salary range the import
   accepts: ``band_0`` (salaries 1–499), ``band_500`` (500–999), … ``band_100000``. A cell
   holds the offers in that band (0 inside the slice's range, empty outside it and for
-  slices below the minimum sample size).
+  slices whose histogram is withheld).
+
+``withheld`` (and ``<level>_withheld``) name the disclosure rule that emptied the money
+cells, as in the JSON.
 
 Empty cells stand for JSON ``null``; the body holds the rows only, and the next page is
 in the ``Link`` header.
@@ -27,11 +31,11 @@ from salaries.stats import BAND_WIDTH
 
 MAX_SALARY = 100_000  # the import's upper bound for a monthly salary
 BAND_STARTS = range(0, MAX_SALARY + 1, BAND_WIDTH)
-LEVEL_FIELDS = ("offers", "candidates", "median", "p25", "p75")
+LEVEL_FIELDS = ("offers", "candidates", "median", "p25", "p75", "withheld")
 LEVELS = [level.value for level in Seniority]
 STAT_HEAD = [
     "specialization", "technology", "year", "offers", "candidates",
-    "median", "mean", "p10", "p25", "p75", "p90", "computed_at",
+    "median", "mean", "p10", "p25", "p75", "p90", "withheld", "computed_at",
 ]  # fmt: skip
 STAT_TAIL = ["url", "methodology", "min_sample_size"]
 STAT_COLUMNS = [

@@ -9,10 +9,19 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from salaries.disclosure import Withheld
 from salaries.models import SalaryStat, Specialization, Technology
 from salaries.pagination import citation
 
-MONEY = "US dollars per month, whole; null when the slice has fewer offers than min_sample_size."
+MONEY = "US dollars per month, whole; null when withheld (see withheld)."
+WITHHELD = (
+    "Which disclosure rule withheld money figures, the first that failed: min_offers (too "
+    "few offers), min_candidates (too few distinct candidates), dominance (one candidate "
+    "holds the maximum share of the offers or more), complement (a seniority level whose "
+    "slice has too few people outside it); tails when only p10 and p90 are withheld (too "
+    "few candidates for them); null when every figure is published. offers and candidates "
+    "are always published."
+)
 
 # "from" is a Python keyword, so the band's fields are given as a mapping.
 HistogramBandSerializer = serializers.SerializerMetaclass(
@@ -29,13 +38,28 @@ HistogramBandSerializer = serializers.SerializerMetaclass(
 
 
 class SeniorityFiguresSerializer(serializers.Serializer):
-    """The figures of one seniority level, with the threshold applied to the level alone."""
+    """The figures of one seniority level, with the disclosure rules applied to the level
+    on its own and the complement rule against the rest of its slice."""
 
     offers = serializers.IntegerField(help_text="Offers at this level.")
     candidates = serializers.IntegerField(help_text="Distinct candidates at this level.")
     median = serializers.IntegerField(allow_null=True, help_text=f"Median. {MONEY}")
     p25 = serializers.IntegerField(allow_null=True, help_text=f"25th percentile. {MONEY}")
     p75 = serializers.IntegerField(allow_null=True, help_text=f"75th percentile. {MONEY}")
+    withheld = serializers.ChoiceField(
+        choices=Withheld.choices,
+        allow_null=True,
+        help_text=f"{WITHHELD} A level carries no p10 or p90, so never tails.",
+    )
+
+
+class FiltersSerializer(serializers.Serializer):
+    """The facets that narrow an answer; empty for a plain slice."""
+
+    seniority = serializers.CharField(required=False, help_text="junior, middle, senior, expert")
+    english_level = serializers.CharField(required=False)
+    remote = serializers.BooleanField(required=False)
+    country = serializers.CharField(required=False, help_text="Upper-case ISO 3166-1 code.")
 
 
 class BySenioritySerializer(serializers.Serializer):
@@ -70,10 +94,16 @@ class SalaryStatSerializer(serializers.ModelSerializer):
     histogram = HistogramField(
         read_only=True,
         help_text="Offers in $500 bands, without gaps from the lowest non-empty band to the "
-        "highest; null when the slice has fewer offers than min_sample_size.",
+        "highest; null when withheld (see withheld).",
     )
     by_seniority = BySeniorityField(
         read_only=True, help_text="The same figures for each seniority level present."
+    )
+    withheld = serializers.ChoiceField(
+        choices=Withheld.choices, allow_null=True, read_only=True, help_text=WITHHELD
+    )
+    filters = serializers.SerializerMethodField(
+        help_text="The facets that narrow this answer: {} for a plain slice."
     )
     url = serializers.SerializerMethodField(help_text="The salary page of this slice.")
     methodology = serializers.SerializerMethodField(
@@ -98,6 +128,8 @@ class SalaryStatSerializer(serializers.ModelSerializer):
             "p75",
             "p90",
             "histogram",
+            "withheld",
+            "filters",
             "by_seniority",
             "computed_at",
             "url",
@@ -116,6 +148,10 @@ class SalaryStatSerializer(serializers.ModelSerializer):
             "p90": {"help_text": f"90th percentile. {MONEY}"},
             "computed_at": {"help_text": "When this slice was computed (UTC)."},
         }
+
+    @extend_schema_field(FiltersSerializer)
+    def get_filters(self, stat: SalaryStat) -> dict:
+        return {}
 
     def get_url(self, stat: SalaryStat) -> str:
         request = self.context.get("request")

@@ -13,10 +13,10 @@ from datetime import date, datetime
 from typing import Any
 
 import numpy as np
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from salaries.disclosure import disclosure_rules
 from salaries.generation import stats_generation_publish
 from salaries.importing import ImportFileError, OfferRow, RowError, validate_record
 from salaries.models import (
@@ -32,7 +32,13 @@ from salaries.models import (
     Technology,
     rate_parse,
 )
-from salaries.stats import SENIORITY_PERCENTILES, grouped_figures
+from salaries.stats import (
+    COMPLEMENT,
+    SENIORITY_PERCENTILES,
+    TAILS,
+    DisclosureRules,
+    grouped_figures,
+)
 
 # --- Import ---
 
@@ -479,17 +485,25 @@ class _Aggregation:
             return np.empty((0, len(names) + 2), dtype=np.int64)
         return np.concatenate([np.concatenate(keys), np.concatenate(chunks)], axis=1)
 
-    def candidates(self, source: str, columns: str) -> dict[int, int]:
-        """Distinct candidates per group of ``columns`` (a subset of s, t, y, l)."""
+    def people(self, source: str, columns: str) -> dict[int, tuple[int, ...]]:
+        """What the disclosure rules need about the people of each group of ``columns``
+        (a subset of s, t, y, l), counted by the database from one row per (group,
+        candidate): distinct candidates and the most offers one candidate holds; for
+        whole slices (no ``l``) also, per level, how many candidates have every offer of
+        the slice at that level (everyone else has offers outside it)."""
         names = [c.strip() for c in columns.split(",")]
-        self.cursor.execute(
-            # De-duplicating in a hashed subquery is faster than COUNT(DISTINCT), which
-            # sorts every group.
-            f"SELECT {columns}, COUNT(*) FROM ("  # noqa: S608 - constants only
-            f"SELECT DISTINCT {columns}, c FROM {self._table(source)}) people "
-            f"GROUP BY {columns}"
+        whole = "l" not in names
+        only = "".join(
+            f", SUM(CASE WHEN lo = {code} AND hi = {code} THEN 1 ELSE 0 END)"
+            for code in LEVEL_NAMES
         )
-        rows = np.array(self.cursor.fetchall(), dtype=np.int64).reshape(-1, len(names) + 1)
+        self.cursor.execute(
+            f"SELECT {columns}, COUNT(*), MAX(n){only if whole else ''} FROM ("  # noqa: S608
+            f"SELECT {columns}, c, COUNT(*) AS n, MIN(l) AS lo, MAX(l) AS hi "
+            f"FROM {self._table(source)} GROUP BY {columns}, c) people GROUP BY {columns}"
+        )
+        width = len(names) + 2 + (len(LEVEL_NAMES) if whole else 0)
+        rows = np.array(self.cursor.fetchall(), dtype=np.int64).reshape(-1, width)
         get = dict(zip(names, rows.T, strict=False))
         zero = np.zeros(len(rows), dtype=np.int64)
         keys = _encode(
@@ -498,13 +512,15 @@ class _Aggregation:
             get["y"],
             get.get("l", np.full(len(rows), WHOLE_SLICE)),
         )
-        return dict(zip(keys.tolist(), rows[:, -1].tolist(), strict=True))
+        figures = rows[:, len(names) :].tolist()
+        return dict(zip(keys.tolist(), map(tuple, figures), strict=True))
 
 
 def _slice_rows(
-    agg: _Aggregation, *, run: StatsRun, min_offers: int
+    agg: _Aggregation, *, run: StatsRun, rules: DisclosureRules
 ) -> tuple[list[SalaryStat], int]:
-    """Compute every slice and its seniority levels, four kinds of slice in turn."""
+    """Compute every slice and its seniority levels, four kinds of slice in turn, and
+    apply the disclosure rules to every slice and every level on its own."""
     facts = agg.grouped("facts", "s, t, y, l")  # columns s t y l salary offers
     offers = agg.grouped("offers", "s, y, l")  # columns s y l salary offers
     none = np.zeros
@@ -520,12 +536,13 @@ def _slice_rows(
     for data, spec, tech, source, columns in kinds:
         year, level, salary, count = data[:, -4], data[:, -3], data[:, -2], data[:, -1]
         prefix = f"{columns}, " if columns else ""
-        people = agg.candidates(source, f"{prefix}y")
-        people.update(agg.candidates(source, f"{prefix}y, l"))
+        slice_people = agg.people(source, f"{prefix}y")
+        level_people = agg.people(source, f"{prefix}y, l")
 
         whole = grouped_figures(
             _encode(spec, tech, year, np.full(len(data), WHOLE_SLICE)), salary, count
         )
+        slice_offers = dict(zip(whole.groups.tolist(), whole.offers.tolist(), strict=True))
         graded = level > 0
         levels = grouped_figures(
             _encode(spec[graded], tech[graded], year[graded], level[graded]),
@@ -537,20 +554,35 @@ def _slice_rows(
         by_slice: dict[int, dict[str, dict]] = defaultdict(dict)
         for i, key in enumerate(levels.groups.tolist()):
             n = int(levels.offers[i])
-            published = n >= min_offers
-            by_slice[key | WHOLE_SLICE][LEVEL_NAMES[key & 0x7]] = {
+            code, parent = key & 0x7, key | WHOLE_SLICE
+            candidates, top = level_people[key]
+            parent_candidates, _, *alone_at = slice_people[parent]
+            withheld = rules.withheld(offers=n, candidates=candidates, top=top)
+            if withheld is None and not rules.complement_publishes(
+                outside_offers=slice_offers[parent] - n,
+                outside_candidates=parent_candidates - alone_at[code - 1],
+            ):
+                withheld = COMPLEMENT
+            published = withheld is None
+            by_slice[parent][LEVEL_NAMES[code]] = {
                 "offers": n,
-                "candidates": people[key],
+                "candidates": candidates,
                 "median": int(levels.percentiles[50][i]) if published else None,
                 "p25": int(levels.percentiles[25][i]) if published else None,
                 "p75": int(levels.percentiles[75][i]) if published else None,
+                "withheld": withheld,
             }
         for i, key in enumerate(whole.groups.tolist()):
             spec_id, tech_id, slice_year, _ = _decode(key)
             n = int(whole.offers[i])
             if spec_id is None and tech_id is None:
                 total_offers += n
-            published = n >= min_offers
+            candidates, top, *_ = slice_people[key]
+            withheld = rules.withheld(offers=n, candidates=candidates, top=top)
+            published = withheld is None
+            tails = published and rules.tails_publish(candidates=candidates)
+            if published and not tails:
+                withheld = TAILS
 
             def money(values, i=i, published=published):
                 return int(values[i]) if published else None
@@ -561,14 +593,15 @@ def _slice_rows(
                     technology_id=tech_id,
                     year=slice_year,
                     offers=n,
-                    candidates=people[key],
+                    candidates=candidates,
                     median=money(whole.percentiles[50]),
                     mean=money(whole.mean),
-                    p10=money(whole.percentiles[10]),
+                    p10=money(whole.percentiles[10], published=tails),
                     p25=money(whole.percentiles[25]),
                     p75=money(whole.percentiles[75]),
-                    p90=money(whole.percentiles[90]),
+                    p90=money(whole.percentiles[90], published=tails),
                     histogram=whole.histogram(i) if published else None,
+                    withheld=withheld,
                     by_seniority=by_slice.get(key, {}),
                     run=run,
                     computed_at=run.finished_at,
@@ -605,7 +638,7 @@ def salary_stats_refresh(
     generation moves on commit, so every page and API response cached on the old set
     is stale at once.
     """
-    min_offers = settings.SALARY_MIN_OFFERS if min_offers is None else min_offers
+    rules = disclosure_rules(min_offers=min_offers)
     started = timezone.now()
     clock = time.perf_counter()
     outermost = not connection.in_atomic_block
@@ -623,7 +656,7 @@ def salary_stats_refresh(
         agg = _Aggregation(cursor, year)
         try:
             run.finished_at = timezone.now()
-            rows, total_offers = _slice_rows(agg, run=run, min_offers=min_offers)
+            rows, total_offers = _slice_rows(agg, run=run, rules=rules)
         finally:
             agg.close()
         stale = SalaryStat.objects.all()

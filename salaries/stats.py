@@ -10,12 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 
 BAND_WIDTH = 500
 PERCENTILES = (10, 25, 50, 75, 90)
 SENIORITY_PERCENTILES = (25, 50, 75)
+
+# Disclosure rules by name, in the order they are checked; a cell's ``withheld`` is the
+# first that fails. TAILS withholds only p10 and p90 of a slice.
+MIN_OFFERS = "min_offers"
+MIN_CANDIDATES = "min_candidates"
+DOMINANCE = "dominance"
+COMPLEMENT = "complement"
+TAILS = "tails"
 
 
 def band_start(salary):
@@ -129,3 +138,39 @@ def grouped_figures(
         band_start=band_start_,
         band_offers=band_offers,
     )
+
+
+@dataclass(frozen=True)
+class DisclosureRules:
+    """When a cell may publish money figures, so that no figure reveals one person's salary.
+
+    Counts are of people as well as offers: a candidate with many offers would otherwise
+    be a slice on their own. The share compares exactly (a candidate holding exactly the
+    share of a cell's offers withholds it), so no float can tip a boundary.
+    """
+
+    min_offers: int = 5
+    min_candidates: int = 5
+    max_candidate_share: Fraction = Fraction(1, 2)
+    min_candidates_tails: int = 10
+
+    def withheld(self, *, offers: int, candidates: int, top: int) -> str | None:
+        """The first of the whole-cell rules the cell fails, or ``None``; ``top`` is the
+        number of offers the candidate with the most offers in the cell holds."""
+        if offers < self.min_offers:
+            return MIN_OFFERS
+        if candidates < self.min_candidates:
+            return MIN_CANDIDATES
+        share = self.max_candidate_share
+        if top * share.denominator >= share.numerator * offers:
+            return DOMINANCE
+        return None
+
+    def complement_publishes(self, *, outside_offers: int, outside_candidates: int) -> bool:
+        """Whether the offers of the parent cell outside a faceted cell (``outside_offers``
+        from ``outside_candidates`` people) are none or enough people that subtracting
+        the two published cells exposes no small group."""
+        return outside_offers == 0 or outside_candidates >= self.min_candidates
+
+    def tails_publish(self, *, candidates: int) -> bool:
+        return candidates >= self.min_candidates_tails

@@ -26,6 +26,7 @@ from salaries.charts import (
     ranking_chart,
     trend_chart,
 )
+from salaries.disclosure import disclosure_in_words, withheld_reason
 from salaries.filters import SalaryStatFilter
 from salaries.models import ALL, SalaryStat, Seniority, Specialization, slice_subject
 from salaries.topics import topic_article_get
@@ -84,7 +85,8 @@ def _seniority_rows(stat: SalaryStat) -> list[dict]:
     for level in Seniority:
         figures = stat.by_seniority.get(level.value)
         if figures:
-            rows.append({"label": level.label, **figures})
+            reason = withheld_reason(figures.get("withheld"))
+            rows.append({"label": level.label, **figures, "reason": reason})
     return rows
 
 
@@ -97,6 +99,7 @@ def _related_rows(stat: SalaryStat) -> list[dict]:
                 "url": other.get_absolute_url(),
                 "offers": other.offers,
                 "median": other.median,
+                "reason": other.withheld_reason,
                 "change": _change(other.median, stat.median),
             }
         )
@@ -104,6 +107,15 @@ def _related_rows(stat: SalaryStat) -> list[dict]:
 
 
 def _salary_json_ld(stat: SalaryStat, url: str) -> dict:
+    """schema.org's salary distribution, with the published figures only (a withheld
+    percentile is left out, never given as null or 0)."""
+    percentiles = {
+        "percentile10": stat.p10,
+        "percentile25": stat.p25,
+        "median": stat.median,
+        "percentile75": stat.p75,
+        "percentile90": stat.p90,
+    }
     data = {
         "@context": "https://schema.org",
         "@type": "Occupation",
@@ -120,11 +132,7 @@ def _salary_json_ld(stat: SalaryStat, url: str) -> dict:
                 "description": f"Sample size: {stat.offers} offers, {stat.candidates} candidates.",
                 "currency": "USD",
                 "duration": "P1M",
-                "percentile10": stat.p10,
-                "percentile25": stat.p25,
-                "median": stat.median,
-                "percentile75": stat.p75,
-                "percentile90": stat.p90,
+                **{name: value for name, value in percentiles.items() if value is not None},
             }
         ],
         "sampleSize": stat.offers,
@@ -143,8 +151,8 @@ def _meta_description(stat: SalaryStat) -> str:
             f"candidates. Distribution, percentiles, trend and seniority breakdown."
         )
     return (
-        f"{stat.offers:,} job offers to {stat.subject}s in {stat.year}: not yet enough "
-        f"for salary figures."
+        f"{stat.offers:,} job offers to {stat.subject}s in {stat.year}: not enough data to "
+        f"publish salary figures ({stat.withheld_reason})."
     )
 
 
@@ -188,14 +196,20 @@ def salary_page(request: HttpRequest, specialization: str, technology: str, year
             for row in history
         ],
         "cards": [
-            {"key": key, "label": label, "value": value, "help": CARD_HELP[key]}
-            for key, label, value in (
-                ("offers", "Total offers", f"{stat.offers:,}"),
-                ("median", "Median salary expectation", money(stat.median)),
-                ("candidates", "Proposals", f"{stat.candidates:,}"),
+            {"key": key, "label": label, "value": value, "help": CARD_HELP[key], "note": note}
+            for key, label, value, note in (
+                ("offers", "Total offers", f"{stat.offers:,}", ""),
+                (
+                    "median",
+                    "Median salary expectation",
+                    money(stat.median) if stat.published else "Not enough data to publish",
+                    "" if stat.published else stat.withheld_reason,
+                ),
+                ("candidates", "Proposals", f"{stat.candidates:,}", ""),
             )
         ],
         "min_offers": settings.SALARY_MIN_OFFERS,
+        "disclosure": disclosure_in_words(),
         "seniority": _seniority_rows(stat),
         "related": _related_rows(stat) if stat.published else [],
         "trend_svg": trend_chart(
@@ -216,6 +230,7 @@ def salary_page(request: HttpRequest, specialization: str, technology: str, year
                 "year": row.year,
                 "offers": row.offers,
                 "median": row.median,
+                "reason": row.withheld_reason,
                 "change": _change(row.median, prev.median) if prev else None,
             }
             for prev, row in zip([None, *history], history, strict=False)

@@ -144,7 +144,7 @@ def test_live_block_without_data_says_so_and_under_threshold_shows_no_salary(
     assert re.search(
         r"No published salary figures yet for Front-End[\w ]* with Flask in 2024", text
     )
-    assert "Fewer than 5 offers: no salary figures yet." in text
+    assert "Median salary expectation Not enough data to publish Fewer than 5 offers" in text
     fastapi = salary_stat_get(specialization="back-end", technology="fastapi", year=2024)
     assert f"Total offers {fastapi.offers}" in text
 
@@ -194,6 +194,37 @@ def test_comparison_orders_the_chart_by_median_and_marks_missing_slices(
     assert chart.index(first[0]) < chart.index(second[0])
     assert f"${flask.median:,}" in html and f"${django.median:,}" in html
     assert "No published figures yet" in html  # React has no back-end slice
+
+
+def test_live_blocks_never_carry_a_withheld_figure(client, withheld_slices, make_article):
+    c = withheld_slices
+    spec, flask, django, fastapi = (c[k].pk for k in ("back-end", "flask", "django", "fastapi"))
+    page = make_article(
+        [
+            demo.live_salary(spec, flask, "2024"),
+            demo.salary_comparison("Compared", spec, [flask, django], "2024"),
+            demo.seniority_table("Flask", [("senior", "5–8 years", 9000, 9200, "Leads.")],
+                                 spec, flask, "2024"),
+            demo.seniority_table("FastAPI", [("senior", "5–8 years", 5000, 7000, "Leads.")],
+                                 spec, fastapi, "2024"),
+        ]
+    )  # fmt: skip
+    response = client.get(page.url)
+    html, text = response.content.decode(), text_of(response)
+    assert "9,111" not in html and "9111" not in html, "the dominated slice's salary"
+    dominance = "one candidate holds half or more of the offers"
+    assert (
+        f"Total offers 10 Median salary expectation Not enough data to publish "
+        f"{dominance.capitalize()} Proposals 6"
+    ) in text
+    assert f"Flask 2024 10 not enough data to publish ({dominance})" in text
+    section = html[html.index('class="salary-comparison"') :]
+    chart = section[section.index("<svg") : section.index("</svg>")]
+    assert "Django" in chart and "Flask" not in chart, "only published medians are charted"
+    complement = "too few people outside this group (fewer than 5 other candidates)"
+    assert text.count(f"$9,000–$9,200 not enough data to publish ({complement})") == 1
+    assert text.count(f"$5,000–$7,000 not enough data to publish ({complement})") == 1
+    assert "outside the range" not in html
 
 
 def test_year_choice_accepts_a_year_or_latest_and_explains_anything_else():

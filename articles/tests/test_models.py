@@ -74,6 +74,33 @@ def test_topic_salary_page_shows_the_article_below_the_figures(client, published
     assert html.index("Median salary expectation") < html.index("All about Flask pay")
 
 
+def test_a_topic_whose_figures_are_withheld_says_why_and_shows_none(
+    client, withheld_slices, make_article
+):
+    c = withheld_slices
+    page = make_article(topic_specialization=c["back-end"], topic_technology=c["flask"])
+    response = client.get(page.url)
+    text = text_of(response)
+    assert (
+        "Total offers 10 Median salary expectation Not enough data to publish One candidate "
+        "holds half or more of the offers Proposals 6"
+    ) in text
+    html = response.content.decode()
+    assert "9,111" not in html and "9111" not in html
+    assert "topic-histogram" not in html
+
+
+def test_home_page_charts_counts_only_so_withheld_slices_leak_nothing(
+    client, withheld_slices, home
+):
+    response = client.get(home.url)
+    html = response.content.decode()
+    demand = html[html.index('id="demand-heading"') :]
+    demand = demand[: demand.index("</section>")]
+    assert "Flask 10" in text_of(response), "offers are always published"
+    assert "$" not in demand and "9,111" not in html
+
+
 def test_topic_without_published_figures_says_so(client, published, make_article):
     c = published
     page = make_article(topic_specialization=c["front-end"], topic_technology=c["django"])

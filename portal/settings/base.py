@@ -304,7 +304,28 @@ CORS_EXPOSE_HEADERS = [
 ]
 
 # --- Product settings ---------------------------------------------------------------------
+# Disclosure control: a cell (a slice or one level of it) publishes money figures only from
+# SALARY_MIN_OFFERS offers by SALARY_MIN_CANDIDATES distinct candidates up, while its
+# busiest candidate holds less than SALARY_MAX_CANDIDATE_SHARE of its offers (a decimal,
+# compared exactly); p10 and p90 also need SALARY_MIN_CANDIDATES_TAILS candidates.
 SALARY_MIN_OFFERS = int(os.environ.get("SALARY_MIN_OFFERS", "5"))
+SALARY_MIN_CANDIDATES = int(os.environ.get("SALARY_MIN_CANDIDATES", "5"))
+SALARY_MAX_CANDIDATE_SHARE = float(os.environ.get("SALARY_MAX_CANDIDATE_SHARE", "0.5"))
+SALARY_MIN_CANDIDATES_TAILS = int(os.environ.get("SALARY_MIN_CANDIDATES_TAILS", "10"))
+SPECTACULAR_SETTINGS["DESCRIPTION"] += (
+    "\n\nNo figure may reveal one person's salary. A slice, and each seniority level of "
+    "it on its own, publishes money figures (median, percentiles, mean, histogram) only "
+    f"when it has at least {SALARY_MIN_OFFERS} offers from at least "
+    f"{SALARY_MIN_CANDIDATES} distinct candidates, and the candidate with the most offers "
+    f"holds less than {SALARY_MAX_CANDIDATE_SHARE:g} of them. A seniority level also needs "
+    "the slice's other offers (other levels and none) to be none or to come from at least "
+    f"{SALARY_MIN_CANDIDATES} candidates, so that two published figures cannot be "
+    f"subtracted. `p10` and `p90` need at least {SALARY_MIN_CANDIDATES_TAILS} candidates. "
+    "A withheld figure is `null`; `offers` and `candidates` are always published; "
+    "`withheld` names the first rule that failed (`min_offers`, `min_candidates`, "
+    "`dominance`, `complement`), or `tails` when only `p10` and `p90` are withheld, or is "
+    "`null`."
+)
 # Public salary pages: how long browsers and shared caches may reuse a page (seconds), and
 # how long the server keeps a rendered page (a new statistics run makes it stale sooner).
 SALARY_PAGE_MAX_AGE = int(os.environ.get("SALARY_PAGE_MAX_AGE", "300"))

@@ -11,6 +11,7 @@ from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from portal.tests.support import text_of
 from salaries.factories import OfferFactory, SpecializationFactory, TechnologyFactory
 from salaries.models import StatsRun, Technology
 from salaries.renderers import STAT_COLUMNS
@@ -20,8 +21,8 @@ pytestmark = pytest.mark.django_db
 
 SLICE_FIELDS = {
     "specialization", "technology", "year", "offers", "candidates", "median", "mean",
-    "p10", "p25", "p75", "p90", "histogram", "by_seniority", "computed_at", "url",
-    "methodology", "min_sample_size",
+    "p10", "p25", "p75", "p90", "histogram", "withheld", "filters", "by_seniority",
+    "computed_at", "url", "methodology", "min_sample_size",
 }  # fmt: skip
 
 
@@ -60,6 +61,10 @@ def test_slice_detail_has_the_contract_shape(api, published):
     assert body["histogram"][0] == {"from": 5000, "to": 5500, "label": "5k+", "offers": 1}
     assert body["by_seniority"]["junior"]["offers"] == 3
     assert body["by_seniority"]["junior"]["median"] is None, "3 offers: under the threshold"
+    assert body["by_seniority"]["junior"]["withheld"] == "min_offers"
+    assert body["filters"] == {}
+    assert body["withheld"] == "tails", "6 candidates: no p10 and p90"
+    assert body["p10"] is body["p90"] is None
     assert body["url"] == "http://testserver/salaries/back-end/flask/2024/"
 
 
@@ -259,8 +264,10 @@ def test_stats_csv_flattens_seniority_and_the_histogram_into_fixed_columns(api, 
     rows = read_csv(api.get("/api/v1/stats/?year=2024&specialization=back-end&format=csv"))
     row = next(r for r in rows if r["technology"] == "flask")
     json_body = api.get("/api/v1/stats/back-end/flask/2024/").json()
-    assert (row["offers"], row["median"], row["p90"]) == ("6", "7500", str(json_body["p90"]))
+    assert (row["offers"], row["median"], row["p90"]) == ("6", "7500", "")
+    assert row["withheld"] == json_body["withheld"] == "tails"
     assert (row["junior_offers"], row["junior_median"]) == ("3", ""), "under the threshold"
+    assert row["junior_withheld"] == "min_offers" and row["senior_withheld"] == "min_offers"
     assert row["senior_offers"] == "3" and row["expert_offers"] == ""
     bands = {c: v for c, v in row.items() if c.startswith("band_")}
     assert len(bands) == 201 and list(bands)[:2] == ["band_0", "band_500"]
@@ -277,6 +284,59 @@ def test_a_thin_slice_has_empty_money_and_band_cells(api, published):
     )
     assert row["offers"] == "2" and row["median"] == ""
     assert all(row[c] == "" for c in STAT_COLUMNS if c.startswith("band_"))
+
+
+MONEY_FIELDS = ("median", "mean", "p10", "p25", "p75", "p90", "histogram")
+
+
+def test_withheld_figures_are_null_and_name_the_rule(api, withheld_slices):
+    response = api.get("/api/v1/stats/back-end/flask/2024/")
+    flask = response.json()
+    assert (flask["offers"], flask["candidates"], flask["withheld"]) == (10, 6, "dominance")
+    assert all(flask[name] is None for name in MONEY_FIELDS)
+    assert flask["by_seniority"]["senior"] == {
+        "offers": 5, "candidates": 5, "median": None, "p25": None, "p75": None,
+        "withheld": "complement",
+    }  # fmt: skip
+    assert b"9111" not in response.content
+    react = api.get("/api/v1/stats/front-end/react/2024/").json()
+    assert (react["offers"], react["candidates"], react["withheld"]) == (10, 4, "min_candidates")
+    assert all(react[name] is None for name in MONEY_FIELDS)
+    django = api.get("/api/v1/stats/back-end/django/2024/").json()
+    assert (django["withheld"], django["median"], django["p10"], django["p90"]) == (
+        "tails",
+        4400,
+        None,
+        None,
+    )
+    assert django["histogram"] is not None and django["mean"] == 4400
+    fastapi = api.get("/api/v1/stats/back-end/fastapi/2024/").json()
+    assert fastapi["median"] == 6100
+    assert fastapi["by_seniority"]["senior"]["withheld"] == "complement"
+
+
+def test_csv_names_the_rule_and_leaves_withheld_cells_empty(api, withheld_slices):
+    response = api.get("/api/v1/stats/?year=2024&page_size=100&format=csv")
+    rows = {(r["specialization"], r["technology"]): r for r in read_csv(response)}
+    flask = rows["back-end", "flask"]
+    assert "9111" not in ",".join(flask.values()) + ",".join(rows["all", "flask"].values())
+    assert (flask["offers"], flask["candidates"], flask["withheld"]) == ("10", "6", "dominance")
+    assert all(flask[name] == "" for name in MONEY_FIELDS if name != "histogram")
+    assert all(flask[c] == "" for c in STAT_COLUMNS if c.startswith("band_"))
+    assert (flask["senior_offers"], flask["senior_median"], flask["senior_withheld"]) == (
+        "5",
+        "",
+        "complement",
+    )
+    django = rows["back-end", "django"]
+    assert (django["withheld"], django["median"], django["p10"], django["p90"]) == (
+        "tails",
+        "4400",
+        "",
+        "",
+    )
+    assert rows["back-end", "fastapi"]["withheld"] == "tails"
+    assert rows["front-end", "react"]["withheld"] == "min_candidates"
 
 
 def test_csv_columns_are_the_same_whatever_the_data(api, published):
@@ -459,6 +519,19 @@ def test_partner_guide_explains_keys_limits_csv_and_policy(client, published, se
     assert "band_100000" in html and "histogram as columns" in html
     assert "/api/v2/" in html and "Sunset" in html
     assert 'href="/api/v1/docs/"' in html
+
+
+def test_partner_guide_explains_the_disclosure_rules_and_their_columns(client, db, settings):
+    settings.SALARY_MIN_CANDIDATES = 6
+    settings.SALARY_MAX_CANDIDATE_SHARE = 0.4
+    text = text_of(client.get("/api/"))
+    assert "at least 5 offers from at least 6 different candidates" in text
+    assert "no single candidate holds 40% or more of its offers" in text
+    assert "The 10th and 90th percentiles need at least 10 candidates" in text
+    assert "dominance (one candidate holds 40% or more of the offers)" in text
+    assert "junior_withheld" in text and "withheld after the money figures" in text
+    columns = text.split("Show every column")[1]
+    assert "p90, withheld, computed_at" in columns and "junior_p75, junior_withheld" in columns
 
 
 def test_cors_is_off_by_default(api, published):

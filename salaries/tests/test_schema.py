@@ -53,7 +53,8 @@ def test_every_field_is_typed_and_described(schema):
                  "BySeniority", "HistogramBand", "SalaryStatHistory", "Error"):  # fmt: skip
         for field, spec in _properties(schema, name).items():
             assert spec.get("description"), f"{name}.{field} has no description"
-            assert "type" in spec or "$ref" in spec or "allOf" in spec, f"{name}.{field}"
+            typed = {"type", "$ref", "allOf", "oneOf"} & spec.keys()  # oneOf: nullable enums
+            assert typed, f"{name}.{field}"
 
 
 def test_slice_figures_are_typed_as_partners_read_them(schema):
@@ -63,6 +64,20 @@ def test_slice_figures_are_typed_as_partners_read_them(schema):
     assert stat["histogram"]["items"]["$ref"].endswith("/HistogramBand")
     assert set(_properties(schema, "HistogramBand")) == {"from", "to", "label", "offers"}
     assert set(_properties(schema, "BySeniority")) == {"junior", "middle", "senior", "expert"}
+
+
+def test_withheld_and_filters_are_documented(schema):
+    rules = ["min_offers", "min_candidates", "dominance", "complement", "tails"]
+    assert schema["components"]["schemas"]["WithheldEnum"]["enum"] == rules
+    for name in ("SalaryStat", "SeniorityFigures"):
+        withheld = _properties(schema, name)["withheld"]
+        assert withheld["nullable"] is True
+        assert {"$ref": "#/components/schemas/WithheldEnum"} in withheld["oneOf"]
+        assert "first that failed" in withheld["description"]
+    filters = _properties(schema, "SalaryStat")["filters"]
+    assert filters["allOf"] == [{"$ref": "#/components/schemas/Filters"}]
+    assert "{} for a plain slice" in filters["description"]
+    assert "distinct candidates" in schema["info"]["description"]
 
 
 def test_the_key_scheme_and_examples_are_documented(schema):

@@ -5,13 +5,15 @@ the same reference.
 """
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date
+from fractions import Fraction
 
 import numpy as np
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -96,19 +98,48 @@ def load(rows):
         )
 
 
+def reference_withheld(entries, rules) -> str | None:
+    """The first whole-cell disclosure rule ``entries`` (salary, candidate, level) fail,
+    straight from the contract's table: offers, people, the busiest person's share."""
+    people = Counter(candidate for _, candidate, _ in entries)
+    if len(entries) < rules["min_offers"]:
+        return "min_offers"
+    if len(people) < rules["min_candidates"]:
+        return "min_candidates"
+    if Fraction(max(people.values()), len(entries)) >= Fraction(str(rules["share"])):
+        return "dominance"
+    return None
+
+
+disclosure_strategy = st.fixed_dictionaries(
+    {
+        "min_offers": st.integers(1, 6),
+        "min_candidates": st.integers(1, 6),
+        "share": st.sampled_from([0.5, 0.3, 0.6, 0.25, 1.0]),
+        "tails": st.integers(1, 12),
+    }
+)
+
+
 @settings(
     max_examples=25,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(rows=st.lists(offer_strategy, min_size=1, max_size=40), min_offers=st.integers(1, 6))
-def test_every_slice_matches_the_reference(rows, min_offers):
+@given(rows=st.lists(offer_strategy, min_size=1, max_size=40), rules=disclosure_strategy)
+def test_every_slice_matches_the_reference(rows, rules):
     OfferTechnology.objects.all().delete()
     Offer.objects.all().delete()
     SalaryStat.objects.all().delete()
     load(rows)
 
-    salary_stats_refresh(min_offers=min_offers)
+    with override_settings(
+        SALARY_MIN_OFFERS=rules["min_offers"],
+        SALARY_MIN_CANDIDATES=rules["min_candidates"],
+        SALARY_MAX_CANDIDATE_SHARE=rules["share"],
+        SALARY_MIN_CANDIDATES_TAILS=rules["tails"],
+    ):
+        salary_stats_refresh()
 
     reference = build_reference(rows)
     published = {
@@ -119,28 +150,46 @@ def test_every_slice_matches_the_reference(rows, min_offers):
     for key, entries in reference.items():
         stat = published[key]
         values = [salary for salary, _, _ in entries]
+        people = {c for _, c, _ in entries}
         assert stat.offers == len(values), key
-        assert stat.candidates == len({c for _, c, _ in entries}), key
-        if len(values) < min_offers:
-            assert stat.median is stat.mean is stat.p10 is stat.histogram is None
+        assert stat.candidates == len(people), key
+        withheld = reference_withheld(entries, rules)
+        if withheld is None and len(people) < rules["tails"]:
+            withheld = "tails"
+        assert stat.withheld == withheld, key
+        if withheld not in (None, "tails"):
+            assert stat.median is stat.mean is stat.p25 is stat.p75 is None, key
+            assert stat.p10 is stat.p90 is stat.histogram is None, key
+            assert not stat.published
         else:
+            assert stat.published
             ref = reference_numbers(values)
-            for name in ("median", "p10", "p25", "p75", "p90", "mean"):
+            names = ["median", "p25", "p75", "mean"]
+            if withheld == "tails":
+                assert stat.p10 is stat.p90 is None, key
+            else:
+                names += ["p10", "p90"]
+            for name in names:
                 assert_close(getattr(stat, name), ref[name])
             assert sum(band["offers"] for band in stat.histogram) == len(values)
         levels = defaultdict(list)
-        for salary, candidate, level in entries:
-            if level:
-                levels[level].append((salary, candidate))
+        for entry in entries:
+            if entry[2]:
+                levels[entry[2]].append(entry)
         assert set(stat.by_seniority) == set(levels), key
         for level, level_entries in levels.items():
             cell = stat.by_seniority[level]
             assert cell["offers"] == len(level_entries)
-            assert cell["candidates"] == len({c for _, c in level_entries})
-            if len(level_entries) < min_offers:
+            assert cell["candidates"] == len({c for _, c, _ in level_entries})
+            expected = reference_withheld(level_entries, rules)
+            outside = {c for _, c, other in entries if other != level}
+            if expected is None and outside and len(outside) < rules["min_candidates"]:
+                expected = "complement"
+            assert cell["withheld"] == expected, (key, level)
+            if expected is not None:
                 assert cell["median"] is cell["p25"] is cell["p75"] is None
             else:
-                level_values = [s for s, _ in level_entries]
+                level_values = [s for s, _, _ in level_entries]
                 assert_close(cell["median"], np.percentile(level_values, 50, method="linear"))
                 assert_close(cell["p25"], np.percentile(level_values, 25, method="linear"))
                 assert_close(cell["p75"], np.percentile(level_values, 75, method="linear"))
@@ -226,20 +275,133 @@ def test_refresh_query_count_does_not_grow_with_the_data():
     assert queries_for(3) == queries_for(30)
 
 
-@pytest.mark.parametrize(("count", "published"), [(4, False), (5, True)])
-def test_threshold_boundary_follows_the_setting(settings, count, published):
+@pytest.mark.parametrize(("count", "withheld"), [(4, "min_offers"), (5, "tails")])
+def test_threshold_boundary_follows_the_setting(settings, count, withheld):
     settings.SALARY_MIN_OFFERS = 5
     spec, tech = SpecializationFactory(slug="back-end"), TechnologyFactory(slug="flask")
     for i in range(count):
         OfferFactory(specialization=spec, technologies=[tech], salary=3000 + i, seniority="junior")
     salary_stats_refresh()
     stat = SalaryStat.objects.get(specialization=spec, technology=tech, year=2024)
-    assert (stat.offers, stat.candidates) == (count, count)
-    money = [stat.median, stat.mean, stat.p10, stat.p25, stat.p75, stat.p90, stat.histogram]
+    assert (stat.offers, stat.candidates, stat.withheld) == (count, count, withheld)
+    money = [stat.median, stat.mean, stat.p25, stat.p75, stat.histogram]
+    published = withheld == "tails"
     assert all(v is not None for v in money) if published else all(v is None for v in money)
+    assert stat.p10 is stat.p90 is None, "fewer than 10 candidates: never the tails"
     junior = stat.by_seniority["junior"]
     assert junior["offers"] == count
     assert (junior["median"] is not None) is published
+    assert junior["withheld"] == (None if published else "min_offers")
+
+
+# --- Disclosure control at its boundaries ---
+
+
+def slice_of(offers_per_candidate: dict[str, int], *, seniority: str = "", salary: int = 5000):
+    """Offers in back-end × flask × 2024, as many per candidate as given."""
+    spec, tech = SpecializationFactory(slug="back-end"), TechnologyFactory(slug="flask")
+    for name, count in offers_per_candidate.items():
+        candidate = CandidateFactory(external_id=name)
+        for i in range(count):
+            OfferFactory(
+                specialization=spec,
+                technologies=[tech],
+                candidate=candidate,
+                seniority=seniority,
+                salary=salary + 100 * i,
+            )
+
+
+def published_slice() -> SalaryStat:
+    salary_stats_refresh()
+    return SalaryStat.objects.get(
+        specialization__slug="back-end", technology__slug="flask", year=2024
+    )
+
+
+@pytest.mark.parametrize(
+    ("people", "withheld"),
+    [
+        ({"a": 3, "b": 3, "c": 2, "d": 2}, "min_candidates"),  # 10 offers, 4 candidates
+        ({"a": 2, "b": 2, "c": 2, "d": 2, "e": 2}, "tails"),  # 5 candidates
+    ],
+)
+def test_a_cell_needs_five_candidates_not_just_five_offers(people, withheld):
+    slice_of(people, seniority="senior")
+    stat = published_slice()
+    assert (stat.offers, stat.candidates, stat.withheld) == (10, len(people), withheld)
+    assert stat.published is (withheld == "tails")
+    assert stat.by_seniority["senior"]["withheld"] == (None if withheld == "tails" else withheld)
+
+
+def test_five_offers_from_one_candidate_publish_no_salary():
+    """The case that started it: one person's expectation is not a median."""
+    slice_of({"alone": 5})
+    stat = published_slice()
+    assert (stat.offers, stat.candidates, stat.withheld) == (5, 1, "min_candidates")
+    assert stat.median is stat.mean is stat.histogram is None
+
+
+@pytest.mark.parametrize(
+    ("people", "withheld"),
+    [
+        # The busiest candidate holds exactly half of 10 offers: withheld.
+        ({"top": 5, "a": 1, "b": 1, "c": 1, "d": 1, "e": 1}, "dominance"),
+        # 5 of 11, just under half: published (tails need 10 candidates).
+        ({"top": 5, "a": 1, "b": 1, "c": 1, "d": 1, "e": 1, "f": 1}, "tails"),
+    ],
+)
+def test_a_candidate_holding_half_the_offers_withholds_the_cell(people, withheld):
+    slice_of(people, seniority="middle")
+    stat = published_slice()
+    assert stat.withheld == withheld
+    assert (stat.median is None) is (withheld == "dominance")
+    assert (stat.histogram is None) is (withheld == "dominance")
+    assert stat.by_seniority["middle"]["withheld"] == (
+        "dominance" if withheld == "dominance" else None
+    )
+
+
+def test_the_dominance_share_follows_the_setting(settings):
+    settings.SALARY_MAX_CANDIDATE_SHARE = 0.3
+    slice_of({"top": 3, "a": 1, "b": 1, "c": 1, "d": 1, "e": 1, "f": 1, "g": 1})  # 3 of 10
+    assert published_slice().withheld == "dominance"
+
+
+@pytest.mark.parametrize(("count", "withheld"), [(9, "tails"), (10, None)])
+def test_the_tails_need_ten_candidates(count, withheld):
+    slice_of({f"c{i}": 1 for i in range(count)})
+    stat = published_slice()
+    assert stat.withheld == withheld
+    assert stat.published
+    assert stat.median is not None and stat.p25 is not None and stat.mean is not None
+    assert (stat.p10 is None, stat.p90 is None) == ((True, True) if withheld else (False, False))
+
+
+@pytest.mark.parametrize(
+    ("others", "withheld"),
+    [
+        ({"o1": 1, "o2": 1, "o3": 1, "o4": 1}, "complement"),  # 4 other people: withheld
+        ({"o1": 1, "o2": 1, "o3": 1, "o4": 1, "o5": 1}, None),  # 5 other people
+        ({}, None),  # nothing outside the level: nothing to subtract
+    ],
+)
+def test_a_level_needs_enough_people_outside_it(others, withheld):
+    slice_of({f"s{i}": 2 for i in range(5)}, seniority="senior")
+    slice_of(others, seniority="")  # no seniority: in the slice, in no level
+    stat = published_slice()
+    senior = stat.by_seniority["senior"]
+    assert (senior["offers"], senior["candidates"], senior["withheld"]) == (10, 5, withheld)
+    assert (senior["median"] is None) is (withheld is not None)
+    assert stat.median is not None, "the slice itself publishes"
+
+
+def test_a_candidate_with_offers_at_the_level_and_outside_it_counts_outside():
+    slice_of({f"s{i}": 2 for i in range(5)}, seniority="senior")
+    slice_of({"o1": 1, "o2": 1, "o3": 1}, seniority="junior")
+    slice_of({"o4": 1, "s0": 1}, seniority="")  # s0 also has senior offers
+    senior = published_slice().by_seniority["senior"]
+    assert senior["withheld"] is None, "o1-o4 and s0: five people outside senior"
 
 
 # --- offers_import ---

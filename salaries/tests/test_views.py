@@ -93,7 +93,7 @@ def test_trend_seniority_and_related_sections(client, published):
         row = re.search(rf"{level.title()} {figures['offers']} {figures['candidates']} (\S+)", text)
         assert row, level
         if figures["median"] is None:
-            assert row.group(1) == "Fewer"
+            assert row.group(1) == "not", "not enough data to publish"
         else:
             assert row.group(1) == money(figures["median"])
     # Related: the editor's related technologies, linked, with the difference in median.
@@ -101,7 +101,7 @@ def test_trend_seniority_and_related_sections(client, published):
     sign = "+" if delta > 0 else "−"
     assert f"Django {django.offers} {money(django.median)} {sign}{money(abs(delta))}" in text
     assert 'href="/salaries/back-end/django/2024/"' in html
-    assert "FastAPI 3 too few offers" in text
+    assert "FastAPI 3 not enough data to publish (fewer than 5 offers)" in text
 
 
 def test_year_switcher_lists_the_years_with_data(client, published):
@@ -141,9 +141,10 @@ def test_thin_slice_shows_counts_and_says_there_is_not_enough_data(client, publi
     response = client.get("/salaries/back-end/fastapi/2024/")
     assert response.status_code == 200
     text = text_of(response)
-    assert "Not enough data yet" in text
+    assert "Not enough data to publish 3 offers from" in text
     assert "Total offers i What is this? 3" in text
-    assert "Median salary expectation i What is this? —" in text
+    assert "Median salary expectation i What is this? Not enough data to publish" in text
+    assert "Fewer than 5 offers" in text
     html = response.content.decode()
     assert "chart--bars" not in html and "application/ld+json" not in html
     assert '<meta name="robots" content="noindex">' in html
@@ -388,6 +389,102 @@ def test_sitemap_lists_only_slices_with_money_figures(client, published):
     assert "/salaries/back-end/fastapi/2024/" not in body  # 3 offers
     published_count = SalaryStat.objects.filter(median__isnull=False).count()
     assert body.count("/salaries/") == published_count
+
+
+# --- Disclosure control: what a withheld figure looks like to a visitor ---
+
+DOMINATED = "9,111"  # conftest.DOMINATED_SALARY as a page would print it
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/salaries/back-end/flask/2024/", "one candidate holds half or more of the offers"),
+        ("/salaries/all/flask/2024/", "one candidate holds half or more of the offers"),
+        ("/salaries/front-end/react/2024/", "fewer than 5 candidates"),
+    ],
+)
+def test_a_withheld_slice_says_not_enough_data_to_publish_and_why(
+    client, withheld_slices, path, reason
+):
+    response = client.get(path)
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "Median salary expectation i What is this? Not enough data to publish" in text
+    assert reason.capitalize() in text
+    assert f"there is not enough data to publish salary figures ({reason})" in text
+    assert "Not enough data to publish 10 offers from" in text, "counts stay published"
+    html = response.content.decode()
+    assert DOMINATED not in html and "9111" not in html
+    assert "application/ld+json" not in html and "chart--bars" not in html
+    assert response["X-Robots-Tag"] == "noindex"
+    assert not re.search(r"\$\d", text.split("How the figures are computed")[0])
+
+
+def test_a_slice_withheld_for_its_tails_shows_the_rest(client, withheld_slices):
+    response = client.get("/salaries/back-end/django/2024/")
+    text, html = text_of(response), response.content.decode()
+    reason = "fewer than 10 candidates for the 10th and 90th percentiles"
+    assert "Median salary expectation i What is this? $4,400" in text
+    assert f"10th percentile not enough data to publish ({reason})" in text
+    assert f"90th percentile not enough data to publish ({reason})" in text
+    assert "4,080" not in html and "4,720" not in html, "p10 and p90 appear nowhere"
+    assert "strip__whisker" not in html
+    assert not response.has_header("X-Robots-Tag"), "published: search engines may index it"
+    raw = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    distribution = json.loads(raw)["estimatedSalary"][0]
+    assert distribution["median"] == 4400
+    assert "percentile10" not in distribution and "percentile90" not in distribution
+
+
+def test_a_level_withheld_by_the_complement_rule_says_so(client, withheld_slices):
+    text = text_of(client.get("/salaries/back-end/fastapi/2024/"))
+    assert (
+        "Senior 10 5 not enough data to publish (too few people outside this group "
+        "(fewer than 5 other candidates))"
+    ) in text
+    assert "Median salary expectation i What is this? $6,100" in text, "the slice publishes"
+
+
+def test_the_methodology_explains_the_rules_with_the_configured_numbers(
+    client, withheld_slices, settings
+):
+    settings.SALARY_MIN_CANDIDATES = 7
+    settings.SALARY_MIN_CANDIDATES_TAILS = 12
+    text = text_of(client.get("/salaries/back-end/django/2024/"))
+    methodology = text.split("How the figures are computed")[1]
+    assert "at least 5 offers from at least 7 different candidates" in methodology
+    assert "no single candidate holds half or more of its offers" in methodology
+    assert "from at least 7 candidates, so that one published figure cannot be" in methodology
+    assert "The 10th and 90th percentiles need at least 12 candidates" in methodology
+
+
+def test_lists_say_why_a_median_is_missing(client, withheld_slices):
+    reason = "not enough data to publish (one candidate holds half or more of the offers)"
+    explorer = text_of(client.get("/salaries/?year=2024&specialization=back-end"))
+    assert f"Back-End Flask 10 {reason}" in explorer
+    ranking = text_of(client.get("/salaries/back-end/"))
+    assert f"Flask 10 6 {reason}" in ranking
+    related = text_of(client.get("/salaries/back-end/django/2024/"))
+    assert f"Flask 10 {reason}" in related
+    for page in (explorer, ranking, related):
+        assert DOMINATED not in page
+
+
+def test_the_sitemap_leaves_out_every_withheld_slice_but_keeps_tails_only_ones(
+    client, withheld_slices
+):
+    body = client.get("/sitemap.xml").content.decode()
+    assert "/salaries/back-end/flask/2024/" not in body  # dominance
+    assert "/salaries/all/flask/2024/" not in body
+    assert "/salaries/front-end/react/2024/" not in body  # min_candidates
+    assert "/salaries/back-end/django/2024/" in body  # only the tails withheld
+    assert "/salaries/back-end/fastapi/2024/" in body  # only a level withheld
+
+
+def test_a_withheld_histogram_has_no_csv(client, withheld_slices):
+    assert client.get("/salaries/back-end/flask/2024/histogram.csv").status_code == 404
+    assert client.get("/salaries/back-end/django/2024/histogram.csv").status_code == 200
 
 
 # --- Speed: caching, conditional requests, query counts ---
