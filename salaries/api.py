@@ -32,6 +32,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from portal.query import BadQueryParameter
 from salaries import selectors
 from salaries.authentication import key_prefix
 from salaries.caching import KEPT_HEADERS, cache_lookup
@@ -61,7 +62,10 @@ CONDITIONAL_HEADERS = {
 
 
 def exception_handler(exc, context):
-    """DRF's handler, plus a machine-readable ``code`` next to every ``detail``."""
+    """DRF's handler, plus a machine-readable ``code`` next to every ``detail``; a bad query
+    parameter found outside a form is a 400 in the same shape as a form's."""
+    if isinstance(exc, BadQueryParameter):
+        exc = exceptions.ValidationError({exc.parameter: [exc.message]}, code="invalid")
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict) and "detail" in response.data:
         if isinstance(exc, exceptions.APIException):

@@ -86,6 +86,8 @@ MIDDLEWARE = [
     # Before CommonMiddleware, so its headers reach every API response, redirects included.
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Before anything reads the query string: a NUL in it is a 400.
+    "portal.middleware.NullCharacterMiddleware",
     # Cached public pages are answered here, above the layers they do not need.
     "salaries.caching.PageCacheMiddleware",
     # Below the page cache: cached pages still answer while the database restarts.
