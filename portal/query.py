@@ -43,3 +43,14 @@ def null_character_check(query: QueryDict) -> None:
             raise BadQueryParameter(
                 shown, f'The parameter "{shown}" holds a null character (%00); remove it.'
             )
+
+
+def whole_number(raw: str, *, low: int, high: int) -> int | None:
+    """``raw`` as a whole number from ``low`` to ``high``, or ``None``: only ASCII digits
+    count, so superscripts ("²"), other scripts' digits ("١٢٣"), "1e400" and ten thousand
+    digits are all simply not a number here."""
+    raw = raw.strip()
+    if not raw or len(raw) > len(str(high)) or not (raw.isascii() and raw.isdigit()):
+        return None
+    value = int(raw)
+    return value if low <= value <= high else None

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.urls import reverse
+from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+from portal.query import one_value, whole_number
 from salaries import selectors
 
 MAX_PAGE_SIZE = 500
@@ -58,9 +60,32 @@ CITATION_SCHEMA = {
 
 
 class CitedPagination(PageNumberPagination):
+    """Pages of a list; ``page_size`` outside 1 to ``MAX_PAGE_SIZE`` is a 400 (never a
+    silent clamp), and ``page`` and ``page_size`` are given once each."""
+
     page_size_query_param = "page_size"
     page_size_query_description = f"Results per page, 1 to {MAX_PAGE_SIZE} (default 50)."
     max_page_size = MAX_PAGE_SIZE
+
+    def get_page_size(self, request):
+        raw = one_value(request.query_params, self.page_size_query_param)
+        if not raw:
+            return self.page_size
+        size = whole_number(raw, low=1, high=self.max_page_size)
+        if size is None:
+            raise exceptions.ValidationError(
+                {
+                    self.page_size_query_param: [
+                        f"Give a whole number of results per page from 1 to "
+                        f"{self.max_page_size}; for more, follow the next links."
+                    ]
+                }
+            )
+        return size
+
+    def get_page_number(self, request, paginator):
+        one_value(request.query_params, self.page_query_param)
+        return super().get_page_number(request, paginator)
 
     def get_paginated_response(self, data):
         links = [

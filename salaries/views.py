@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from portal.query import one_value, whole_number
 from salaries import selectors
 from salaries.caching import cached_page
 from salaries.charts import (
@@ -284,12 +285,11 @@ def newest_year(request: HttpRequest, specialization: str, technology: str):
 def _year_param(request: HttpRequest, years: list[int]) -> int | None:
     """``?year=`` if it names a year with data; the newest year when absent; None when the
     parameter is there but useless (the caller answers 400)."""
-    raw = request.GET.get("year", "").strip()
+    raw = one_value(request.GET, "year").strip()
     if not raw:
         return years[0]
-    if raw.isdigit() and int(raw) in years:
-        return int(raw)
-    return None
+    year = whole_number(raw, low=years[-1], high=years[0])
+    return year if year in years else None
 
 
 @cached_page
@@ -422,7 +422,8 @@ def explorer(request: HttpRequest):
         ]
         return render(request, "salaries/explorer.html", context, status=400)
     year = filterset.form.cleaned_data["year"]
-    page = Paginator(filterset.qs, EXPLORER_PAGE_SIZE).get_page(request.GET.get("page"))
+    data["ordering"] = ",".join(filterset.form.cleaned_data["ordering"])
+    page = Paginator(filterset.qs, EXPLORER_PAGE_SIZE).get_page(one_value(request.GET, "page"))
     rows = list(page.object_list)
     previous = selectors.salary_stat_previous_year(rows)
     context.update(
@@ -444,7 +445,9 @@ def explorer(request: HttpRequest):
                 for row in rows
             ],
             "sort": _sort_links(request, data["ordering"]),
-            "page_query": urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v]),
+            "page_query": urlencode(
+                [(k, v) for k, values in request.GET.lists() if k != "page" for v in values if v]
+            ),
         }
     )
     return render(request, "salaries/explorer.html", context)

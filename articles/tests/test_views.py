@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from articles import demo
+from portal.tests.support import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +110,20 @@ def test_content_api_hides_drafts_and_rejects_bad_filters_cleanly(client, make_a
     assert client.get(f"/api/v2/pages/{draft.pk}/").status_code == 404
     response = client.get("/api/v2/pages/", {"type": "no.SuchType"})
     assert response.status_code == 400 and "message" in response.json()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/articles/?tag=flask&tag=django",
+        "/articles/?topic=flask&topic=django",
+        "/articles/?page=1&page=2",
+        "/search/?q=flask&q=django",
+        "/newsletter/?topic=flask&topic=react",
+    ],
+)
+def test_a_parameter_given_twice_is_a_400_naming_it(client, articles, url):
+    name = url.split("?")[1].split("=")[0]
+    response = client.get(url)
+    assert response.status_code == 400
+    assert f'The parameter "{name}" is given 2 times; give it once.' in text_of(response)

@@ -142,6 +142,55 @@ def test_bad_query_input_is_a_400_naming_the_field(api, published, query, field,
     assert message in " ".join(response.json()[field])
 
 
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("ordering=median,", '"median," has an empty item'),
+        ("ordering=,median", '",median" has an empty item'),
+        ("ordering=median,,offers", '"median,,offers" has an empty item'),
+        ("ordering=median&ordering=", '"median," has an empty item'),
+        ("ordering=offers,-offers", '"offers" is named more than once'),
+        ("ordering=-median&ordering=median", '"median" is named more than once'),
+    ],
+)
+def test_odd_orderings_are_a_400_saying_why(api, published, query, message):
+    response = api.get(f"/api/v1/stats/?{query}")
+    assert response.status_code == 400
+    assert message in response.json()["ordering"][0]
+
+
+def test_a_repeated_ordering_is_honoured_as_one_combined_ordering(api, published):
+    """What an OpenAPI client sends for an array parameter."""
+    combined = api.get("/api/v1/stats/?ordering=-year,offers").json()["results"]
+    repeated = api.get("/api/v1/stats/?ordering=-year&ordering=offers").json()["results"]
+    key = [(r["specialization"], r["technology"], r["year"]) for r in repeated]
+    assert key == [(r["specialization"], r["technology"], r["year"]) for r in combined]
+    years = [r["year"] for r in repeated]
+    assert years == sorted(years, reverse=True)
+    offers_2024 = [r["offers"] for r in repeated if r["year"] == 2024]
+    assert offers_2024 == sorted(offers_2024) and len(offers_2024) > 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "year=2024&year=2023",
+        "specialization=back-end&specialization=front-end",
+        "technology=flask&technology=flask",
+        "min_offers=1&min_offers=2",
+        "page=1&page=2",
+        "page_size=2&page_size=3",
+        "format=json&format=csv",
+    ],
+)
+def test_a_single_valued_parameter_given_twice_is_a_400_naming_it(api, published, query):
+    name = query.split("=")[0]
+    response = api.get(f"/api/v1/stats/?{query}")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json()[name] == [f'The parameter "{name}" is given 2 times; give it once.']
+
+
 def test_bad_page_is_a_json_404_not_a_500(api, published):
     response = api.get("/api/v1/stats/?page=999")
     assert response.status_code == 404
@@ -222,9 +271,21 @@ def test_pages_link_to_each_other_in_the_body_and_the_link_header(api, published
     assert len(set(seen)) == 11, "every slice once across the pages"
 
 
-def test_page_size_is_capped_and_a_bad_one_falls_back_to_the_default(api, published):
-    assert len(api.get("/api/v1/stats/?page_size=100000").json()["results"]) == 11
-    assert api.get("/api/v1/stats/?page_size=abc").status_code == 200
+@pytest.mark.parametrize("size", ["501", "100000", "0", "-1", "abc", "²", "1e400", "9" * 10_000])
+def test_a_page_size_outside_1_to_500_is_a_400_not_a_silent_clamp(api, published, size):
+    response = api.get("/api/v1/stats/", {"page_size": size})
+    assert response.status_code == 400
+    assert response.json() == {
+        "page_size": [
+            "Give a whole number of results per page from 1 to 500; for more, follow the "
+            "next links."
+        ]
+    }
+
+
+def test_page_size_500_and_an_empty_one_are_fine(api, published):
+    assert len(api.get("/api/v1/stats/?page_size=500").json()["results"]) == 11
+    assert api.get("/api/v1/stats/?page_size=").status_code == 200
 
 
 def test_queries_per_list_page_do_not_grow_with_the_page_size(api, published, make_key):
