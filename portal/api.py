@@ -11,9 +11,11 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import DefaultRouter
 from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 
+from portal.query import repeated_message, whole_number
 from salaries import api as salaries_api
 
 
@@ -56,6 +58,37 @@ urlpatterns = [
     re_path(r"^(?P<path>.*)$", salaries_api.not_found),
 ]
 
+
+class CheckedParameters:
+    """Wagtail's content API endpoints, with the parameters Wagtail hands to the database
+    or the search backend unchecked checked first, so they are a 400 in Wagtail's own
+    ``{"message"}`` shape instead of a 500: each parameter once, ``offset`` within what a
+    database can count to, ``search_operator`` one of the two there are."""
+
+    MAX_OFFSET = 1_000_000_000
+    SEARCH_OPERATORS = ("and", "or")
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        for name, values in request.GET.lists():
+            if len(values) > 1:
+                raise BadRequestError(repeated_message(name, len(values)))
+        offset = request.GET.get("offset")
+        if offset is not None and whole_number(offset, low=0, high=self.MAX_OFFSET) is None:
+            raise BadRequestError(f"offset must be a whole number from 0 to {self.MAX_OFFSET}")
+        operator = request.GET.get("search_operator")
+        if operator and operator not in self.SEARCH_OPERATORS:
+            raise BadRequestError('search_operator must be "and" or "or"')
+
+
+class ContentPagesAPIViewSet(CheckedParameters, PagesAPIViewSet):
+    pass
+
+
+class ContentImagesAPIViewSet(CheckedParameters, ImagesAPIViewSet):
+    pass
+
+
 api_v2 = WagtailAPIRouter("wagtailapi")
-api_v2.register_endpoint("pages", PagesAPIViewSet)
-api_v2.register_endpoint("images", ImagesAPIViewSet)
+api_v2.register_endpoint("pages", ContentPagesAPIViewSet)
+api_v2.register_endpoint("images", ContentImagesAPIViewSet)

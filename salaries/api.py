@@ -96,7 +96,9 @@ class PartnerAPIMixin:
 
     def get_renderers(self):
         renderers = super().get_renderers()
-        if self.csv_columns and getattr(self, "action", "list") == "list":
+        # CSV holds a list's rows; OPTIONS describes the endpoint, which only JSON can.
+        listing = getattr(self, "action", "list") == "list" and self.request.method != "OPTIONS"
+        if self.csv_columns and listing:
             renderers.append(CSVRenderer())
         return renderers
 

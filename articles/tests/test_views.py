@@ -127,3 +127,26 @@ def test_a_parameter_given_twice_is_a_400_naming_it(client, articles, url):
     response = client.get(url)
     assert response.status_code == 400
     assert f'The parameter "{name}" is given 2 times; give it once.' in text_of(response)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("offset=99999999999999999999", "offset must be a whole number from 0 to 1000000000"),
+        ("offset=-1", "offset must be a whole number from 0 to 1000000000"),
+        ("offset=²", "offset must be a whole number from 0 to 1000000000"),
+        ("search=a&search_operator=xor", 'search_operator must be "and" or "or"'),
+        ("search=a&search=b", 'The parameter "search" is given 2 times; give it once.'),
+        ("limit=1&limit=2", 'The parameter "limit" is given 2 times; give it once.'),
+    ],
+)
+def test_content_api_bad_parameters_are_a_json_400_saying_why(client, articles, query, message):
+    for endpoint in ("pages", "images"):
+        response = client.get(f"/api/v2/{endpoint}/?{query}")
+        assert response.status_code == 400, endpoint
+        assert response.json()["message"] == message
+
+
+def test_content_api_offset_past_the_end_is_an_empty_page(client, articles):
+    response = client.get("/api/v2/pages/?offset=1000000000&search_operator=and&search=flask")
+    assert response.status_code == 200 and response.json()["items"] == []

@@ -379,6 +379,19 @@ def test_csv_is_for_lists_only(api, published):
     assert response.json() == {"format": ['Unknown format "csv" here. Use one of: json.']}
 
 
+@pytest.mark.parametrize(
+    "path", ["/api/v1/stats/back-end/flask/", "/api/v1/stats/0/0/", "/api/v1/technologies/"]
+)
+def test_options_describes_an_endpoint_in_json_whatever_format_is_asked(api, published, path):
+    described = api.options(path)
+    assert described.status_code == 200 and "name" in described.json()
+    by_format = api.options(f"{path}?format=csv")
+    assert by_format.status_code == 400
+    assert by_format.json() == {"format": ['Unknown format "csv" here. Use one of: json.']}
+    by_accept = api.options(path, HTTP_ACCEPT="text/csv")
+    assert by_accept.status_code == 406 and by_accept["Content-Type"] == "application/json"
+
+
 # --- Conditional requests and the response cache ---
 
 
