@@ -7,7 +7,6 @@ they never aggregate offers. Every 200 is cached under the statistics generation
 
 from __future__ import annotations
 
-import csv
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -16,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from portal import spreadsheets
 from portal.query import one_value, whole_number
 from salaries import selectors
 from salaries.caching import cached_page
@@ -260,7 +260,7 @@ def histogram_csv(request: HttpRequest, specialization: str, technology: str, ye
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"{stat.specialization_slug}-{stat.technology_slug}-{year}-histogram.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response, lineterminator="\n")
+    writer = spreadsheets.writer(response, lineterminator="\n")
     writer.writerow(["from", "to", "label", "offers"])
     for band in stat.histogram:
         writer.writerow([band["from"], band["to"], band["label"], band["offers"]])

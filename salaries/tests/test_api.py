@@ -366,6 +366,36 @@ def test_catalogue_csv(api, published):
     )
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cells(response) -> list[str]:
+    assert response.status_code == 200
+    return [cell for row in csv.reader(io.StringIO(response.content.decode())) for cell in row]
+
+
+def test_csv_of_every_list_writes_hostile_names_inert(api, published):
+    """An editor names a technology and a specialization like spreadsheet formulas."""
+    evil = TechnologyFactory(slug="-cmd", name="=cmd|' /C calc'!A0", description="@SUM(1,2)")
+    evil.related.add(Technology.objects.get(slug="flask"))
+    spec = SpecializationFactory(slug="tab", name="\t=1+1", role_title="+1", description="\r=2")
+    OfferFactory(specialization=spec, technologies=[evil], salary=5000)
+    salary_stats_refresh(min_offers=1)
+    for path in (
+        "/api/v1/technologies/?format=csv",
+        "/api/v1/specializations/?format=csv",
+        "/api/v1/stats/?technology=-cmd&format=csv",
+        "/api/v1/stats/tab/-cmd/?format=csv",
+    ):
+        written = cells(api.get(path))
+        assert not [c for c in written if c.startswith(FORMULA_STARTS)], path
+    technologies = cells(api.get("/api/v1/technologies/?format=csv"))
+    assert "'=cmd\\|' /C calc'!A0" in technologies and "'@SUM(1,2)" in technologies
+    specializations = cells(api.get("/api/v1/specializations/?format=csv"))
+    assert {"'\t=1+1", "'+1", "'\r=2"} <= set(specializations)
+    assert "'-cmd" in cells(api.get("/api/v1/stats/tab/-cmd/?format=csv"))
+
+
 def test_csv_errors_are_json(api, published):
     response = api.get("/api/v1/stats/?format=csv&year=abc")
     assert response.status_code == 400

@@ -1,7 +1,9 @@
 """The public salary pages over HTTP: what a visitor sees, what search engines read, and how
 the pages cache. Figures on the pages are checked against the engine's own published rows."""
 
+import csv
 import datetime
+import io
 import json
 import random
 import re
@@ -194,6 +196,18 @@ def test_histogram_csv_has_every_band(client, published):
         f"{b['from']},{b['to']},{b['label']},{b['offers']}" for b in stat.histogram
     ]
     assert client.get("/salaries/back-end/fastapi/2024/histogram.csv").status_code == 404
+
+
+def test_histogram_csv_of_a_hostile_named_slice_is_inert(client, catalogue):
+    evil = TechnologyFactory(slug="-cmd", name="=cmd|' /C calc'!A0")
+    for salary in (4000, 5000, 6000, 7000, 8000):
+        OfferFactory(specialization=catalogue["back-end"], technologies=[evil], salary=salary)
+    salary_stats_refresh(min_offers=5)
+    response = client.get("/salaries/back-end/-cmd/2024/histogram.csv")
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["from", "to", "label", "offers"] and len(rows) > 2
+    assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for r in rows for cell in r)
 
 
 @pytest.mark.parametrize(
