@@ -542,6 +542,15 @@ def test_swagger_ui_and_redoc_load_their_assets_from_this_site(client):
     assert "<script>" not in client.get("/api/v1/docs/").content.decode()
 
 
+@pytest.mark.parametrize("path", ["/api/v1/schema/", "/api/v1/docs/", "/api/v1/redoc/"])
+def test_docs_errors_and_options_answer_json(client, path):
+    response = client.get(path, {"format": "xml"})
+    assert response.status_code == 400 and response["Content-Type"] == "application/json"
+    assert response.json()["format"][0].startswith('Unknown format "xml" here.')
+    described = client.options(path)
+    assert described.status_code == 200 and described["Content-Type"] == "application/json"
+
+
 def test_schema_is_served(client):
     response = client.get("/api/v1/schema/?format=json")
     assert response.status_code == 200
