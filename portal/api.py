@@ -25,7 +25,10 @@ from salaries import api as salaries_api
 
 
 class PortalAPIRouter(DefaultRouter):
-    """The browsable root lists every endpoint registered below."""
+    """The browsable root lists every endpoint registered below. The format is chosen with
+    ``?format=`` (as the schema says), not with a ``.json`` / ``.csv`` suffix."""
+
+    include_format_suffixes = False
 
 
 router = PortalAPIRouter()

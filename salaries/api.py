@@ -18,7 +18,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -36,9 +35,10 @@ from portal.query import BadQueryParameter
 from salaries import selectors
 from salaries.authentication import key_prefix
 from salaries.caching import KEPT_HEADERS, cache_lookup
-from salaries.filters import SalaryStatFilter
+from salaries.filters import MAX_YEAR, MIN_YEAR, SalaryStatFilter
 from salaries.pagination import MAX_PAGE_SIZE, citation
 from salaries.renderers import STAT_COLUMNS, CSVRenderer, plain_row, stat_row
+from salaries.schema import QUERY_ERRORS_REF
 from salaries.selectors import statistics_snapshot
 from salaries.serializers import (
     ErrorSerializer,
@@ -93,6 +93,13 @@ class PartnerAPIMixin:
             else "Over the rate limit."
         )
         raise exceptions.Throttled(wait, detail=detail)
+
+    def initial(self, request, *args, **kwargs):
+        # A method the endpoint does not have is a 405, whatever the query string says
+        # (DRF would negotiate the format, and answer a bad one with a 400, first).
+        if request.method not in self.allowed_methods:
+            raise exceptions.MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
 
     def get_renderers(self):
         renderers = super().get_renderers()
@@ -219,9 +226,9 @@ ERRORS = {
     ),
 }
 BAD_QUERY = OpenApiResponse(
-    OpenApiTypes.OBJECT,
-    description="A query parameter is invalid: each bad parameter is a key, with a list of "
-    "messages.",
+    QUERY_ERRORS_REF,
+    description="A query parameter is invalid (or given twice, or holds a null character): "
+    "each bad parameter is a key, with a list of messages.",
     examples=[
         OpenApiExample(
             "Unknown slug",
@@ -334,9 +341,14 @@ class SalaryStatDetailView(PartnerAPIMixin, generics.RetrieveAPIView):
         tags=["stats"],
         parameters=[
             *SLICE_PATH,
-            OpenApiParameter("year", int, OpenApiParameter.PATH, description="Calendar year."),
+            OpenApiParameter(
+                "year",
+                {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
+                OpenApiParameter.PATH,
+                description=f"Calendar year, {MIN_YEAR} to {MAX_YEAR}.",
+            ),
         ],
-        responses={200: SalaryStatSerializer, 404: NOT_FOUND, **ERRORS},
+        responses={200: SalaryStatSerializer, 400: BAD_QUERY, 404: NOT_FOUND, **ERRORS},
         examples=[OpenApiExample("Back-End × Flask × 2024", value=SLICE_EXAMPLE)],
     )
     def get(self, request, *args, **kwargs):
@@ -396,7 +408,7 @@ def catalogue_schema(serializer, noun: str):
         "retrieve": extend_schema(
             summary=f"One of the {noun}",
             tags=["catalogue"],
-            responses={200: serializer, 404: NOT_FOUND, **ERRORS},
+            responses={200: serializer, 400: BAD_QUERY, 404: NOT_FOUND, **ERRORS},
         ),
     }
 

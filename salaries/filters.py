@@ -69,7 +69,7 @@ class RepeatableCSVWidget(BaseCSVWidget):
 
 
 class OrderingField(BaseCSVField):
-    """A list of sort keys: no empty item ("median,"), no key twice ("median,-median")."""
+    """A list of sort keys, with no empty item ("median,")."""
 
     base_widget_class = RepeatableCSVWidget
 
@@ -80,14 +80,7 @@ class OrderingField(BaseCSVField):
                 'commas, as in "-median,offers".',
                 code="empty_item",
             )
-        value = super().clean(value)
-        names = [item.lstrip("-") for item in value or ()]
-        twice = next((name for name in names if names.count(name) > 1), None)
-        if twice:
-            raise ValidationError(
-                f'"{twice}" is named more than once; sort by each field once.', code="repeated"
-            )
-        return value
+        return super().clean(value)
 
 
 class NullsLastOrderingFilter(filters.OrderingFilter):

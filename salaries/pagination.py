@@ -87,6 +87,15 @@ class CitedPagination(PageNumberPagination):
         one_value(request.query_params, self.page_query_param)
         return super().get_page_number(request, paginator)
 
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1
+            elif parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+        return parameters
+
     def get_paginated_response(self, data):
         links = [
             f'<{url}>; rel="{rel}"'
@@ -105,10 +114,11 @@ class CitedPagination(PageNumberPagination):
     def get_paginated_response_schema(self, schema):
         base = super().get_paginated_response_schema(schema)
         properties = base["properties"]
+        example = "https://salaries.example.com/api/v1/stats/?page={}&year=2024"
         base["properties"] = {
-            "count": properties["count"],
-            "next": properties["next"],
-            "previous": properties["previous"],
+            "count": {**properties["count"], "example": 230},
+            "next": {**properties["next"], "example": example.format(3)},
+            "previous": {**properties["previous"], "example": example.format(1)},
             **CITATION_SCHEMA,
             "results": properties["results"],
         }

@@ -279,6 +279,9 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "salaries.schema.csv_is_text",
+        "salaries.schema.query_errors_component",
+        "salaries.schema.empty_query_values_are_absent",
+        "salaries.schema.this_site_as_server",
     ],
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
 import pytest
+from django.db import DatabaseError, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.settings import api_settings
@@ -227,7 +228,7 @@ def is_json(response) -> bool:
     return response.get("Content-Type", "").startswith("application/json")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db
 def test_no_hostile_input_on_any_public_url_is_a_server_error(fills):
     _, key = partner_key_create(partner_name="Fuzzer", rate="10000000/hour")
     client = Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Api-Key {key}")
@@ -237,7 +238,13 @@ def test_no_hostile_input_on_any_public_url_is_a_server_error(fills):
     def send(method: str, url: str, query: list[tuple[str, str]] | None = None):
         nonlocal sent
         full = url + ("?" + urlencode(query) if query else "")
-        response = getattr(client, method)(full)
+        try:
+            # One savepoint per request, so that on PostgreSQL a query the database refused
+            # spoils only this request's answer, not the test's transaction.
+            with transaction.atomic():
+                response = getattr(client, method)(full)
+        except DatabaseError:
+            pass  # refused, then answered (a 500 is counted below; a handled error is fine)
         sent += 1
         api_error = url.startswith(("/api/v1/", "/api/v2/")) and response.status_code >= 400
         browsable = "format=api" in full or ".api" in url
@@ -260,17 +267,18 @@ def test_no_hostile_input_on_any_public_url_is_a_server_error(fills):
             send("options", url)
         if ".{format}" in target.template:
             continue  # the same view as the URL without the suffix, fuzzed there
-        base = real[-1]
+        for base in real:  # each real URL: Wagtail's page types read different parameters
+            for name in sorted(target.params):
+                for value in QUERY_HOSTILE:
+                    send("get", base, [(name, value)])
+                send("get", base, [(name, "1"), (name, "2")])
+                send("get", base, [(name, "all"), (name, "")])
+            if target.params:  # every parameter at once, hostile
+                send("get", base, [(name, ",,") for name in sorted(target.params)])
         for name in sorted(target.params):
-            for value in QUERY_HOSTILE:
-                send("get", base, [(name, value)])
-            send("get", base, [(name, "1"), (name, "2")])
-            send("get", base, [(name, "all"), (name, "")])
             for value in SAMPLE:
-                send("head", base, [(name, value)])
-                send("options", base, [(name, value)])
-        if target.params:  # every parameter at once, hostile
-            send("get", base, [(name, ",,") for name in sorted(target.params)])
+                send("head", real[-1], [(name, value)])
+                send("options", real[-1], [(name, value)])
 
     assert sent > 3000
     assert not failures, f"{len(failures)} of {sent} requests failed:\n" + "\n".join(failures[:60])
