@@ -1,5 +1,8 @@
 """The OpenAPI schema: valid OpenAPI 3, fully described, and true to the running API.
 
+A client generated from the live schema with openapi-python-client, as a partner would make
+one, reads every endpoint into its generated models.
+
 The last tests run schemathesis against a live server (pytest-django's ``live_server``,
 a real HTTP server in a thread) with a partner key: requests that find data must pass
 every check, and schemathesis' own runner, with all its checks in all its phases
@@ -7,10 +10,12 @@ every check, and schemathesis' own runner, with all its checks in all its phases
 that breaks the schema, nothing valid refused and nothing invalid accepted.
 """
 
+import importlib
 import os
 import subprocess
 import sys
 
+import httpx
 import pytest
 import schemathesis
 import yaml
@@ -193,3 +198,83 @@ def test_schemathesis_finds_nothing_with_every_check_in_every_phase(live_api, tm
     result = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert result.returncode == 0, result.stdout[-12_000:] + result.stderr[-2_000:]
     assert "Tested: 7" in result.stdout
+
+
+# --- A client generated from the live schema, as a partner would make one ---
+
+CLIENT_CONFIG = "package_name_override: devsalaries_client\npost_hooks: []\n"
+
+
+def generated_client(schema_url: str, where) -> object:
+    """Generate the client package into ``where`` and import it."""
+    schema = where / "schema.json"
+    schema.write_bytes(httpx.get(schema_url, timeout=30).raise_for_status().content)
+    config = where / "client.yaml"
+    config.write_text(CLIENT_CONFIG)
+    generator = os.path.join(os.path.dirname(sys.executable), "openapi-python-client")
+    result = subprocess.run(
+        [generator, "generate", "--path", str(schema), "--meta", "none", "--config", str(config),
+         "--output-path", str(where / "devsalaries_client")],
+        capture_output=True, text=True, timeout=120, cwd=where,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Warning" not in result.stdout, result.stdout
+    sys.path.insert(0, str(where))
+    try:
+        return importlib.import_module("devsalaries_client")
+    finally:
+        sys.path.remove(str(where))
+
+
+def test_a_generated_client_reads_every_endpoint_into_its_models(live_api, live_server, tmp_path):
+    url, key = live_api
+    package = generated_client(url, tmp_path)
+    api = importlib.import_module("devsalaries_client.api.stats")
+    catalogue = importlib.import_module("devsalaries_client.api.catalogue")
+    models = importlib.import_module("devsalaries_client.models")
+    for name in ("stats_list", "stats_retrieve", "stats_history"):
+        importlib.import_module(f"devsalaries_client.api.stats.{name}")
+    for name in ("specializations_list", "specializations_retrieve", "technologies_list",
+                 "technologies_retrieve"):  # fmt: skip
+        importlib.import_module(f"devsalaries_client.api.catalogue.{name}")
+    client = package.AuthenticatedClient(base_url=live_server.url, token=key, prefix="Api-Key")
+
+    listing = api.stats_list.sync_detailed(client=client, year=2024, page_size=2)
+    assert listing.status_code == 200
+    assert isinstance(listing.parsed, models.PaginatedSalaryStatList)
+    assert listing.parsed.count == 6 and len(listing.parsed.results) == 2
+    first = listing.parsed.results[0]
+    assert isinstance(first, models.SalaryStat)
+    assert all(isinstance(band, models.HistogramBand) for band in first.histogram or [])
+
+    # An array parameter goes out repeated (ordering=-year&ordering=offers): both are read.
+    ordering = [models.StatsListOrderingItem("-offers"), models.StatsListOrderingItem("year")]
+    ordered = api.stats_list.sync(client=client, ordering=ordering)
+    offers = [stat.offers for stat in ordered.results]
+    assert offers == sorted(offers, reverse=True)
+
+    refused = api.stats_list.sync_detailed(client=client, page_size=501)
+    assert refused.status_code == 400 and isinstance(refused.parsed, models.QueryErrors)
+    assert "page_size" in refused.parsed.additional_properties
+
+    one = api.stats_retrieve.sync(specialization="back-end", technology="flask", year=2024,
+                                  client=client)  # fmt: skip
+    assert isinstance(one, models.SalaryStat) and one.offers == 6
+    assert isinstance(one.by_seniority, models.BySeniority)
+    missing = api.stats_retrieve.sync_detailed(
+        specialization="back-end", technology="flask", year=2031, client=client
+    )
+    assert missing.status_code == 404 and isinstance(missing.parsed, models.Error)
+    history = api.stats_history.sync(specialization="all", technology="all", client=client)
+    assert isinstance(history, models.SalaryStatHistory)
+    assert [stat.year for stat in history.results] == [2024]
+
+    specializations = catalogue.specializations_list.sync(client=client)
+    assert isinstance(specializations, models.PaginatedSpecializationList)
+    assert [item.slug for item in specializations.results] == ["back-end"]
+    specialization = catalogue.specializations_retrieve.sync(slug="back-end", client=client)
+    assert isinstance(specialization, models.Specialization)
+    technologies = catalogue.technologies_list.sync(client=client)
+    assert isinstance(technologies, models.PaginatedTechnologyList)
+    flask = catalogue.technologies_retrieve.sync(slug="flask", client=client)
+    assert isinstance(flask, models.Technology) and flask.related == ["react"]
