@@ -312,7 +312,7 @@ def specialization_page(request: HttpRequest, specialization: str):
             request,
             "400.html",
             {
-                "message": f"There are no figures for the year {request.GET['year']!r}. "
+                "message": f"There are no figures for the year {request.GET['year'][:20]!r}. "
                 f"Years with data: {', '.join(map(str, years))}.",
                 "back_url": request.path,
             },
