@@ -25,6 +25,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from articles.blocks import ArticleStreamBlock, latest_stat
+from portal.query import one_value
 from salaries import selectors
 from salaries.caching import NO_PARAMS, cached_page, params_of, shared_view_params
 from salaries.charts import histogram_chart, money, ranking_chart
@@ -134,15 +135,15 @@ class ArticleIndexPage(CachedPageMixin, Page):
             .prefetch_related("tags")
             .order_by("-date", "-pk")
         )
-        tag = request.GET.get("tag", "").strip()[:100]
-        topic = request.GET.get("topic", "").strip().lower()[:50]
+        tag = one_value(request.GET, "tag").strip()[:100]
+        topic = one_value(request.GET, "topic").strip().lower()[:50]
         if tag:
             articles = articles.filter(tags__slug=tag)
         if topic:
             articles = articles.filter(topic_technology__slug=topic)
         context["tag"], context["topic"] = tag, topic
         context["page_obj"] = Paginator(articles, ARTICLES_PER_PAGE).get_page(
-            request.GET.get("page")
+            one_value(request.GET, "page")
         )
         context["filter_query"] = urlencode(
             {k: v for k, v in (("tag", tag), ("topic", topic)) if v}

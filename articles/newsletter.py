@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from articles.models import Subscriber
 from portal.client_address import client_address
+from portal.query import one_value
 from salaries.caching import cache_counter_hit
 from salaries.models import Technology
 
@@ -99,8 +100,8 @@ def subscribe(request: HttpRequest) -> HttpResponse:
                 )
             return redirect("newsletter:thanks")
         return render(request, "newsletter/subscribe.html", {"form": form}, status=400)
-    initial = {"email": request.GET.get("email", "")[:254]}
-    topic = request.GET.get("topic", "").strip().lower()[:50]
+    initial = {"email": one_value(request.GET, "email")[:254]}
+    topic = one_value(request.GET, "topic").strip().lower()[:50]
     if topic:
         initial["topics"] = Technology.objects.filter(slug=topic)
     return render(request, "newsletter/subscribe.html", {"form": SubscribeForm(initial=initial)})

@@ -7,6 +7,7 @@ from django.db import DatabaseError
 from django.shortcuts import render
 
 from articles.models import ArticlePage
+from portal.query import one_value
 from salaries.models import Technology
 
 RESULTS_PER_PAGE = 10
@@ -21,13 +22,13 @@ def search_terms(query: str) -> str:
 
 
 def search(request):
-    query = request.GET.get("q", "").strip()[:MAX_QUERY]
+    query = one_value(request.GET, "q").strip()[:MAX_QUERY]
     context = {"query": query, "search_page": True}
     terms = search_terms(query)
     if terms:
         articles = ArticlePage.objects.live().public().search(terms)
         try:
-            results = Paginator(articles, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+            results = Paginator(articles, RESULTS_PER_PAGE).get_page(one_value(request.GET, "page"))
             results.object_list = list(results.object_list)
         except DatabaseError:  # a query the search backend still cannot parse
             results = Paginator([], RESULTS_PER_PAGE).get_page(1)

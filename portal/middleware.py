@@ -1,4 +1,5 @@
-"""Site-wide middleware: the Content Security Policy, and database outages as 503s.
+"""Site-wide middleware: the Content Security Policy, addresses holding a NUL character
+as 4xx, and database outages as 503s.
 
 A database outage (a restart, a failover) answers 503 with ``Retry-After``, not 500.
 
@@ -13,13 +14,30 @@ from csp.middleware import CheckableLazyObject, CSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+
+from portal.query import null_character_check
 
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 10
 ADMIN_PREFIX = "/admin/"
+
+
+class NullCharacterMiddleware:
+    """No address needs a NUL character and no database stores one (PostgreSQL refuses
+    the whole query): a query parameter holding one is a 400 naming it, a path holding one
+    a 404, before any cache or view reads them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path:
+            raise Http404("No address holds a null character.")
+        null_character_check(request.GET)
+        return self.get_response(request)
 
 
 class DatabaseUnavailableMiddleware:

@@ -13,6 +13,11 @@ from salaries.sitemaps import SalaryPageSitemap
 
 SITEMAPS = {"pages": WagtailSitemap, "salaries": SalaryPageSitemap}
 
+# JSON under /api/, the site's pages elsewhere.
+handler400 = views.bad_request
+handler404 = views.page_not_found
+handler500 = views.server_error
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),

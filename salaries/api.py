@@ -18,7 +18,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -32,13 +31,15 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from portal.query import BadQueryParameter
 from salaries import selectors
 from salaries.authentication import key_prefix
 from salaries.caching import KEPT_HEADERS, NO_PARAMS, cache_key, cache_lookup, params_of
 from salaries.disclosure import disclosure_in_words
-from salaries.filters import SalaryStatFilter
+from salaries.filters import MAX_YEAR, MIN_YEAR, SalaryStatFilter
 from salaries.pagination import MAX_PAGE_SIZE, citation
 from salaries.renderers import STAT_COLUMNS, CSVRenderer, plain_row, stat_row
+from salaries.schema import QUERY_ERRORS_REF
 from salaries.selectors import statistics_snapshot
 from salaries.serializers import (
     ErrorSerializer,
@@ -63,7 +64,10 @@ CONDITIONAL_HEADERS = {
 
 
 def exception_handler(exc, context):
-    """DRF's handler, plus a machine-readable ``code`` next to every ``detail``."""
+    """DRF's handler, plus a machine-readable ``code`` next to every ``detail``; a bad query
+    parameter found outside a form is a 400 in the same shape as a form's."""
+    if isinstance(exc, BadQueryParameter):
+        exc = exceptions.ValidationError({exc.parameter: [exc.message]}, code="invalid")
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict) and "detail" in response.data:
         if isinstance(exc, exceptions.APIException):
@@ -95,9 +99,18 @@ class PartnerAPIMixin:
         )
         raise exceptions.Throttled(wait, detail=detail)
 
+    def initial(self, request, *args, **kwargs):
+        # A method the endpoint does not have is a 405, whatever the query string says
+        # (DRF would negotiate the format, and answer a bad one with a 400, first).
+        if request.method not in self.allowed_methods:
+            raise exceptions.MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+
     def get_renderers(self):
         renderers = super().get_renderers()
-        if self.csv_columns and getattr(self, "action", "list") == "list":
+        # CSV holds a list's rows; OPTIONS describes the endpoint, which only JSON can.
+        listing = getattr(self, "action", "list") == "list" and self.request.method != "OPTIONS"
+        if self.csv_columns and listing:
             renderers.append(CSVRenderer())
         return renderers
 
@@ -229,9 +242,9 @@ ERRORS = {
     ),
 }
 BAD_QUERY = OpenApiResponse(
-    OpenApiTypes.OBJECT,
-    description="A query parameter is invalid: each bad parameter is a key, with a list of "
-    "messages.",
+    QUERY_ERRORS_REF,
+    description="A query parameter is invalid (or given twice, or holds a null character): "
+    "each bad parameter is a key, with a list of messages.",
     examples=[
         OpenApiExample(
             "Unknown slug",
@@ -362,9 +375,14 @@ class SalaryStatDetailView(PartnerAPIMixin, generics.RetrieveAPIView):
         tags=["stats"],
         parameters=[
             *SLICE_PATH,
-            OpenApiParameter("year", int, OpenApiParameter.PATH, description="Calendar year."),
+            OpenApiParameter(
+                "year",
+                {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
+                OpenApiParameter.PATH,
+                description=f"Calendar year, {MIN_YEAR} to {MAX_YEAR}.",
+            ),
         ],
-        responses={200: SalaryStatSerializer, 404: NOT_FOUND, **ERRORS},
+        responses={200: SalaryStatSerializer, 400: BAD_QUERY, 404: NOT_FOUND, **ERRORS},
         examples=[OpenApiExample("Back-End × Flask × 2024", value=SLICE_EXAMPLE)],
     )
     def get(self, request, *args, **kwargs):
@@ -424,7 +442,7 @@ def catalogue_schema(serializer, noun: str):
         "retrieve": extend_schema(
             summary=f"One of the {noun}",
             tags=["catalogue"],
-            responses={200: serializer, 404: NOT_FOUND, **ERRORS},
+            responses={200: serializer, 400: BAD_QUERY, 404: NOT_FOUND, **ERRORS},
         ),
     }
 

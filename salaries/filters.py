@@ -4,7 +4,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django_filters import rest_framework as filters
+from django_filters.fields import BaseCSVField
+from django_filters.widgets import BaseCSVWidget
 
+from portal.query import repeated_message
 from salaries.models import ALL, SalaryStat, Specialization, Technology
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -48,9 +51,44 @@ class WholeNumberFilter(filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+class RepeatableCSVWidget(BaseCSVWidget):
+    """Reads every occurrence of the parameter, each comma-separated:
+    ``?ordering=-median&ordering=offers`` (what OpenAPI clients send for an array) is
+    ``?ordering=-median,offers``. Items are kept as typed, empty ones included, so the
+    field can say what is wrong with them."""
+
+    def value_from_datadict(self, data, files, name):
+        if not hasattr(data, "getlist"):
+            return super().value_from_datadict(data, files, name)
+        values = data.getlist(name)
+        if not values:
+            return None
+        if values == [""]:
+            return []
+        return [item.strip() for value in values for item in value.split(",")]
+
+
+class OrderingField(BaseCSVField):
+    """A list of sort keys, with no empty item ("median,")."""
+
+    base_widget_class = RepeatableCSVWidget
+
+    def clean(self, value):
+        if value and "" in value:
+            raise ValidationError(
+                f'"{",".join(value)}" has an empty item: separate the fields with single '
+                'commas, as in "-median,offers".',
+                code="empty_item",
+            )
+        return super().clean(value)
+
+
 class NullsLastOrderingFilter(filters.OrderingFilter):
     """Order so that slices without money figures come last in either direction, the same
-    on SQLite and PostgreSQL, with a stable tie-break for pagination."""
+    on SQLite and PostgreSQL, with a stable tie-break for pagination. Several fields may
+    be given, comma-separated or as repeated parameters."""
+
+    base_field_class = OrderingField
 
     def filter(self, qs, value):
         if not value:
@@ -63,6 +101,22 @@ class NullsLastOrderingFilter(filters.OrderingFilter):
                 field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
             )
         return qs.order_by(*expressions, "pk")
+
+
+class OneValueEachForm(forms.Form):
+    """Every filter but the ordering takes one value: a repeated one is an error naming
+    it, rather than a silent choice of one of the values."""
+
+    repeatable = frozenset({"ordering"})
+
+    def clean(self):
+        cleaned = super().clean()
+        if hasattr(self.data, "getlist"):
+            for name in self.fields:
+                count = len(self.data.getlist(name))
+                if count > 1 and name not in self.repeatable:
+                    self.add_error(name, ValidationError(repeated_message(name, count)))
+        return cleaned
 
 
 class SalaryStatFilter(filters.FilterSet):
@@ -96,9 +150,11 @@ class SalaryStatFilter(filters.FilterSet):
     ordering = NullsLastOrderingFilter(
         label="Ordering",
         fields=(("median", "median"), ("offers", "offers"), ("year", "year")),
-        help_text="median, offers or year; prefix with - for descending.",
+        help_text="median, offers or year; prefix with - for descending. Several fields, "
+        'comma-separated or repeated ("-median,offers"), sort by the first, then the next.',
     )
 
     class Meta:
+        form = OneValueEachForm
         model = SalaryStat
         fields = ["specialization", "technology", "year", "min_offers"]

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.urls import reverse
+from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from portal.query import one_value, whole_number
 from salaries import selectors
 
 MAX_PAGE_SIZE = 500
@@ -60,6 +62,9 @@ CITATION_SCHEMA = {
 
 
 class CitedPagination(PageNumberPagination):
+    """Pages of a list; ``page_size`` outside 1 to ``MAX_PAGE_SIZE`` is a 400 (never a
+    silent clamp), and ``page`` and ``page_size`` are given once each."""
+
     page_size_query_param = "page_size"
     page_size_query_description = f"Results per page, 1 to {MAX_PAGE_SIZE} (default 50)."
     max_page_size = MAX_PAGE_SIZE
@@ -86,6 +91,35 @@ class CitedPagination(PageNumberPagination):
             return None
         return self._page_url(self.page.previous_page_number())
 
+    def get_page_size(self, request):
+        raw = one_value(request.query_params, self.page_size_query_param)
+        if not raw:
+            return self.page_size
+        size = whole_number(raw, low=1, high=self.max_page_size)
+        if size is None:
+            raise exceptions.ValidationError(
+                {
+                    self.page_size_query_param: [
+                        f"Give a whole number of results per page from 1 to "
+                        f"{self.max_page_size}; for more, follow the next links."
+                    ]
+                }
+            )
+        return size
+
+    def get_page_number(self, request, paginator):
+        one_value(request.query_params, self.page_query_param)
+        return super().get_page_number(request, paginator)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1
+            elif parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+        return parameters
+
     def get_paginated_response(self, data):
         links = [
             f'<{url}>; rel="{rel}"'
@@ -104,10 +138,11 @@ class CitedPagination(PageNumberPagination):
     def get_paginated_response_schema(self, schema):
         base = super().get_paginated_response_schema(schema)
         properties = base["properties"]
+        example = "https://salaries.example.com/api/v1/stats/?page={}&year=2024"
         base["properties"] = {
-            "count": properties["count"],
-            "next": properties["next"],
-            "previous": properties["previous"],
+            "count": {**properties["count"], "example": 230},
+            "next": {**properties["next"], "example": example.format(3)},
+            "previous": {**properties["previous"], "example": example.format(1)},
             **CITATION_SCHEMA,
             "results": properties["results"],
         }

@@ -15,17 +15,18 @@ page, filter or day line up:
 cells, as in the JSON.
 
 Empty cells stand for JSON ``null``; the body holds the rows only, and the next page is
-in the ``Link`` header.
+in the ``Link`` header. Text that a spreadsheet would run as a formula (a technology an
+editor named ``=cmd|...``) is written inert (``portal.spreadsheets``).
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable, Iterable
 
 from rest_framework.renderers import BaseRenderer
 
+from portal import spreadsheets
 from salaries.models import Seniority
 from salaries.stats import BAND_WIDTH
 
@@ -80,7 +81,7 @@ class CSVRenderer(BaseRenderer):
         view = (renderer_context or {})["view"]
         items: Iterable[dict] = data["results"] if isinstance(data, dict) else data
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = spreadsheets.writer(out)
         writer.writerow(view.csv_columns)
         row = view.csv_row
         for item in items:

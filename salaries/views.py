@@ -7,7 +7,6 @@ they never aggregate offers. Every 200 is cached under the statistics generation
 
 from __future__ import annotations
 
-import csv
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -16,6 +15,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from portal import spreadsheets
+from portal.query import one_value, whole_number
 from salaries import selectors
 from salaries.caching import cached_page, params_of
 from salaries.charts import (
@@ -274,7 +275,7 @@ def histogram_csv(request: HttpRequest, specialization: str, technology: str, ye
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"{stat.specialization_slug}-{stat.technology_slug}-{year}-histogram.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response, lineterminator="\n")
+    writer = spreadsheets.writer(response, lineterminator="\n")
     writer.writerow(["from", "to", "label", "offers"])
     for band in stat.histogram:
         writer.writerow([band["from"], band["to"], band["label"], band["offers"]])
@@ -299,12 +300,11 @@ def newest_year(request: HttpRequest, specialization: str, technology: str):
 def _year_param(request: HttpRequest, years: list[int]) -> int | None:
     """``?year=`` if it names a year with data; the newest year when absent; None when the
     parameter is there but useless (the caller answers 400)."""
-    raw = request.GET.get("year", "").strip()
+    raw = one_value(request.GET, "year").strip()
     if not raw:
         return years[0]
-    if raw.isdigit() and int(raw) in years:
-        return int(raw)
-    return None
+    year = whole_number(raw, low=years[-1], high=years[0])
+    return year if year in years else None
 
 
 @cached_page(params=params_of("year"))
@@ -327,7 +327,7 @@ def specialization_page(request: HttpRequest, specialization: str):
             request,
             "400.html",
             {
-                "message": f"There are no figures for the year {request.GET['year']!r}. "
+                "message": f"There are no figures for the year {request.GET['year'][:20]!r}. "
                 f"Years with data: {', '.join(map(str, years))}.",
                 "back_url": request.path,
             },
@@ -425,10 +425,7 @@ def explorer(request: HttpRequest):
     }
     if not years:
         return render(request, "salaries/explorer.html", context)
-    # Only the filters are read (and echoed in links); slugs are case-insensitive.
-    data = {name: request.GET.get(name, "").strip() for name in EXPLORER_FILTERS}
-    data["specialization"] = data["specialization"].lower()
-    data["technology"] = data["technology"].lower()
+    data = request.GET.copy()
     if not data.get("year"):
         data["year"] = str(years[0])
     if not data.get("ordering"):
@@ -448,10 +445,22 @@ def explorer(request: HttpRequest):
             for name, messages in filterset.errors.items()
         ]
         return render(request, "salaries/explorer.html", context, status=400)
-    year = filterset.form.cleaned_data["year"]
-    # What the links on the page carry forward: the filters as given (not the defaults).
-    query = {name: data[name] for name in EXPLORER_FILTERS if request.GET.get(name, "").strip()}
-    page = Paginator(filterset.qs, EXPLORER_PAGE_SIZE).get_page(request.GET.get("page"))
+    cleaned = filterset.form.cleaned_data
+    year = cleaned["year"]
+    # The page echoes the filters as they were understood (slugs in lower case, the
+    # ordering as one list), never the raw query: requests that differ only in case, order
+    # or parameters nobody reads render, and share, one cached page.
+    selected = {
+        "year": str(year),
+        "specialization": cleaned["specialization"] or "",
+        "technology": cleaned["technology"] or "",
+        "min_offers": "" if cleaned["min_offers"] is None else str(cleaned["min_offers"]),
+        "ordering": ",".join(cleaned["ordering"]),
+    }
+    context["selected"] = selected
+    # What the links on the page carry forward: the filters given (not the defaults).
+    query = {name: selected[name] for name in EXPLORER_FILTERS if request.GET.get(name, "").strip()}
+    page = Paginator(filterset.qs, EXPLORER_PAGE_SIZE).get_page(one_value(request.GET, "page"))
     rows = list(page.object_list)
     previous = selectors.salary_stat_previous_year(rows)
     context.update(
@@ -472,7 +481,7 @@ def explorer(request: HttpRequest):
                 }
                 for row in rows
             ],
-            "sort": _sort_links(query, data["ordering"]),
+            "sort": _sort_links(query, selected["ordering"]),
             "page_query": urlencode(query),
         }
     )

@@ -1,6 +1,8 @@
 """The newsletter as a reader and as a bot meet it: double opt-in, unsubscribe, and no
 answer that tells whether an address is known."""
 
+import csv
+import io
 import re
 
 import pytest
@@ -8,6 +10,7 @@ from django.core import mail
 from django.test import Client
 
 from articles.models import Subscriber
+from salaries.factories import TechnologyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -127,6 +130,23 @@ def test_editors_see_subscribers_and_can_export_them(admin_client):
     assert export.status_code == 200
     body = b"".join(export.streaming_content).decode() if export.streaming else export.content
     assert "one@example.com" in body and "two@example.com" in body
+
+
+def test_the_subscriber_export_writes_formulas_as_text(admin_client):
+    """Anyone can subscribe, and these are valid addresses; editors name the topics."""
+    topic = TechnologyFactory(slug="sum", name="+SUM(1,2)")
+    hostile = Subscriber.objects.create(email="=cmd|'/C calc'!A0@example.com", token="t1")
+    hostile.topics.add(topic)
+    Subscriber.objects.create(email="@import@example.com", token="t2")
+    Subscriber.objects.create(email="-2+3@example.com", token="t3")
+    export = admin_client.get("/admin/snippets/articles/subscriber/", {"export": "csv"})
+    assert export.status_code == 200
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
+    assert rows[0] == ["Email", "Status", "Topic names", "Created at", "Confirmed at"]
+    cells = [cell for row in rows for cell in row]
+    assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    assert "'=cmd\\|'/C calc'!A0@example.com" in cells and "'+SUM(1,2)" in cells
+    assert {"'@import@example.com", "'-2+3@example.com"} <= set(cells)
 
 
 def test_behind_a_proxy_the_limit_counts_the_visitor_not_the_proxy(client, settings):

@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from articles import demo
+from portal.tests.support import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +110,74 @@ def test_content_api_hides_drafts_and_rejects_bad_filters_cleanly(client, make_a
     assert client.get(f"/api/v2/pages/{draft.pk}/").status_code == 404
     response = client.get("/api/v2/pages/", {"type": "no.SuchType"})
     assert response.status_code == 400 and "message" in response.json()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/articles/?tag=flask&tag=django",
+        "/articles/?topic=flask&topic=django",
+        "/articles/?page=1&page=2",
+        "/search/?q=flask&q=django",
+        "/newsletter/?topic=flask&topic=react",
+    ],
+)
+def test_a_parameter_given_twice_is_a_400_naming_it(client, articles, url):
+    name = url.split("?")[1].split("=")[0]
+    response = client.get(url)
+    assert response.status_code == 400
+    assert f'The parameter "{name}" is given 2 times; give it once.' in text_of(response)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("offset=99999999999999999999", "offset must be a whole number from 0 to 1000000000"),
+        ("offset=-1", "offset must be a whole number from 0 to 1000000000"),
+        ("offset=²", "offset must be a whole number from 0 to 1000000000"),
+        ("search=a&search_operator=xor", 'search_operator must be "and" or "or"'),
+        ("search=a&search=b", 'The parameter "search" is given 2 times; give it once.'),
+        ("limit=1&limit=2", 'The parameter "limit" is given 2 times; give it once.'),
+    ],
+)
+def test_content_api_bad_parameters_are_a_json_400_saying_why(client, articles, query, message):
+    for endpoint in ("pages", "images"):
+        response = client.get(f"/api/v2/{endpoint}/?{query}")
+        assert response.status_code == 400, endpoint
+        assert response.json()["message"] == message
+
+
+def test_content_api_offset_past_the_end_is_an_empty_page(client, articles):
+    response = client.get("/api/v2/pages/?offset=1000000000&search_operator=and&search=flask")
+    assert response.status_code == 200 and response.json()["items"] == []
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("first_published_at=yesterday", "first_published_at: 'yesterday' is not a valid value"),
+        ("alias_of=99999999999999999999", "alias_of: '99999999999999999999' is out of range"),
+        ("type=articles.ArticlePage&date=²", "date: '²' is not a valid value"),
+        ("id=x", "id must be a whole number from 0 to 9223372036854775807"),
+    ],
+)
+def test_content_api_field_filters_take_only_values_their_field_holds(
+    client, articles, query, message
+):
+    response = client.get(f"/api/v2/pages/?{query}")
+    assert response.status_code == 400
+    assert response.json()["message"] == message
+
+
+def test_content_api_find_by_a_malformed_id_is_a_400(client, articles):
+    response = client.get("/api/v2/pages/find/?id=x")
+    assert response.status_code == 400
+    assert response.json()["message"].startswith("id must be a whole number")
+
+
+@pytest.mark.parametrize("search", [" ", '"', "'\"<>&", 'flask"', "AND"])
+def test_content_api_search_reads_words_only_and_a_blank_one_is_no_search(client, articles, search):
+    response = client.get("/api/v2/pages/", {"search": search})
+    assert response.status_code == 200
+    found = client.get("/api/v2/pages/", {"search": 'flask"', "type": "articles.ArticlePage"})
+    assert [item["title"] for item in found.json()["items"]] == ["Flask back-end guide"]

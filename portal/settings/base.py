@@ -92,6 +92,8 @@ MIDDLEWARE = [
     # Before CommonMiddleware, so its headers reach every API response, redirects included.
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Before anything reads the query string: a NUL in it is a 400.
+    "portal.middleware.NullCharacterMiddleware",
     # Cached public pages are answered here, above the layers they do not need.
     "salaries.caching.PageCacheMiddleware",
     # Below the page cache: cached pages still answer while the database restarts.
@@ -276,6 +278,9 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "salaries.schema.csv_is_text",
+        "salaries.schema.query_errors_component",
+        "salaries.schema.empty_query_values_are_absent",
+        "salaries.schema.this_site_as_server",
     ],
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -80,3 +80,52 @@ def test_sitemap_lists_the_home_page(client):
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
     assert b"<urlset" in response.content
+
+
+# --- Errors under /api/ are JSON, whatever the path and whatever went wrong ---
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/specializations/x%0A/", "/api/v1/stats/%0A/", "/api/v1/nope%0A"]
+)
+def test_partner_api_404s_are_json_even_for_odd_paths(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "not_found"
+
+
+@pytest.mark.parametrize("path", ["/api/v2/nope/", "/api/v2/pages/x/", "/api/v3/"])
+def test_other_api_404s_are_json(client, home, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["code"] == "not_found" or "message" in response.json()
+
+
+def test_a_server_error_under_the_api_is_json(client, monkeypatch):
+    from salaries import api
+
+    def bug(*args, **kwargs):
+        raise ZeroDivisionError
+
+    monkeypatch.setattr(api.SpecializationViewSet, "get_queryset", bug)
+    client.raise_request_exception = False
+    response = client.get("/api/v1/specializations/")
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "server_error"
+    assert "logged" in response.json()["detail"]
+
+
+def test_a_server_error_on_a_page_is_the_sites_500_page(client, monkeypatch):
+    from salaries import views
+
+    def bug(*args, **kwargs):
+        raise ZeroDivisionError
+
+    monkeypatch.setattr(views, "render", bug)
+    client.raise_request_exception = False
+    response = client.get("/salaries/")
+    assert response.status_code == 500
+    assert "Something went wrong" in response.content.decode()

@@ -147,6 +147,53 @@ def test_bad_query_input_is_a_400_naming_the_field(api, published, query, field,
     assert message in " ".join(response.json()[field])
 
 
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("ordering=median,", '"median," has an empty item'),
+        ("ordering=,median", '",median" has an empty item'),
+        ("ordering=median,,offers", '"median,,offers" has an empty item'),
+        ("ordering=median&ordering=", '"median," has an empty item'),
+    ],
+)
+def test_odd_orderings_are_a_400_saying_why(api, published, query, message):
+    response = api.get(f"/api/v1/stats/?{query}")
+    assert response.status_code == 400
+    assert message in response.json()["ordering"][0]
+
+
+def test_a_repeated_ordering_is_honoured_as_one_combined_ordering(api, published):
+    """What an OpenAPI client sends for an array parameter."""
+    combined = api.get("/api/v1/stats/?ordering=-year,offers").json()["results"]
+    repeated = api.get("/api/v1/stats/?ordering=-year&ordering=offers").json()["results"]
+    key = [(r["specialization"], r["technology"], r["year"]) for r in repeated]
+    assert key == [(r["specialization"], r["technology"], r["year"]) for r in combined]
+    years = [r["year"] for r in repeated]
+    assert years == sorted(years, reverse=True)
+    offers_2024 = [r["offers"] for r in repeated if r["year"] == 2024]
+    assert offers_2024 == sorted(offers_2024) and len(offers_2024) > 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "year=2024&year=2023",
+        "specialization=back-end&specialization=front-end",
+        "technology=flask&technology=flask",
+        "min_offers=1&min_offers=2",
+        "page=1&page=2",
+        "page_size=2&page_size=3",
+        "format=json&format=csv",
+    ],
+)
+def test_a_single_valued_parameter_given_twice_is_a_400_naming_it(api, published, query):
+    name = query.split("=")[0]
+    response = api.get(f"/api/v1/stats/?{query}")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json()[name] == [f'The parameter "{name}" is given 2 times; give it once.']
+
+
 def test_bad_page_is_a_json_404_not_a_500(api, published):
     response = api.get("/api/v1/stats/?page=999")
     assert response.status_code == 404
@@ -227,9 +274,21 @@ def test_pages_link_to_each_other_in_the_body_and_the_link_header(api, published
     assert len(set(seen)) == 11, "every slice once across the pages"
 
 
-def test_page_size_is_capped_and_a_bad_one_falls_back_to_the_default(api, published):
-    assert len(api.get("/api/v1/stats/?page_size=100000").json()["results"]) == 11
-    assert api.get("/api/v1/stats/?page_size=abc").status_code == 200
+@pytest.mark.parametrize("size", ["501", "100000", "0", "-1", "abc", "²", "1e400", "9" * 10_000])
+def test_a_page_size_outside_1_to_500_is_a_400_not_a_silent_clamp(api, published, size):
+    response = api.get("/api/v1/stats/", {"page_size": size})
+    assert response.status_code == 400
+    assert response.json() == {
+        "page_size": [
+            "Give a whole number of results per page from 1 to 500; for more, follow the "
+            "next links."
+        ]
+    }
+
+
+def test_page_size_500_and_an_empty_one_are_fine(api, published):
+    assert len(api.get("/api/v1/stats/?page_size=500").json()["results"]) == 11
+    assert api.get("/api/v1/stats/?page_size=").status_code == 200
 
 
 def test_queries_per_list_page_do_not_grow_with_the_page_size(api, published, make_key):
@@ -365,6 +424,36 @@ def test_catalogue_csv(api, published):
     )
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cells(response) -> list[str]:
+    assert response.status_code == 200
+    return [cell for row in csv.reader(io.StringIO(response.content.decode())) for cell in row]
+
+
+def test_csv_of_every_list_writes_hostile_names_inert(api, published):
+    """An editor names a technology and a specialization like spreadsheet formulas."""
+    evil = TechnologyFactory(slug="-cmd", name="=cmd|' /C calc'!A0", description="@SUM(1,2)")
+    evil.related.add(Technology.objects.get(slug="flask"))
+    spec = SpecializationFactory(slug="tab", name="\t=1+1", role_title="+1", description="\r=2")
+    OfferFactory(specialization=spec, technologies=[evil], salary=5000)
+    salary_stats_refresh(min_offers=1)
+    for path in (
+        "/api/v1/technologies/?format=csv",
+        "/api/v1/specializations/?format=csv",
+        "/api/v1/stats/?technology=-cmd&format=csv",
+        "/api/v1/stats/tab/-cmd/?format=csv",
+    ):
+        written = cells(api.get(path))
+        assert not [c for c in written if c.startswith(FORMULA_STARTS)], path
+    technologies = cells(api.get("/api/v1/technologies/?format=csv"))
+    assert "'=cmd\\|' /C calc'!A0" in technologies and "'@SUM(1,2)" in technologies
+    specializations = cells(api.get("/api/v1/specializations/?format=csv"))
+    assert {"'\t=1+1", "'+1", "'\r=2"} <= set(specializations)
+    assert "'-cmd" in cells(api.get("/api/v1/stats/tab/-cmd/?format=csv"))
+
+
 def test_csv_errors_are_json(api, published):
     response = api.get("/api/v1/stats/?format=csv&year=abc")
     assert response.status_code == 400
@@ -376,6 +465,26 @@ def test_csv_is_for_lists_only(api, published):
     response = api.get("/api/v1/stats/back-end/flask/2024/?format=csv")
     assert response.status_code == 400
     assert response.json() == {"format": ['Unknown format "csv" here. Use one of: json.']}
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/stats/back-end/flask/", "/api/v1/stats/0/0/", "/api/v1/technologies/"]
+)
+def test_options_describes_an_endpoint_in_json_whatever_format_is_asked(api, published, path):
+    described = api.options(path)
+    assert described.status_code == 200 and "name" in described.json()
+    by_format = api.options(f"{path}?format=csv")
+    assert by_format.status_code == 400
+    assert by_format.json() == {"format": ['Unknown format "csv" here. Use one of: json.']}
+    by_accept = api.options(path, HTTP_ACCEPT="text/csv")
+    assert by_accept.status_code == 406 and by_accept["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete", "trace"])
+def test_a_method_the_api_lacks_is_a_405_whatever_the_query_says(api, published, method):
+    response = getattr(api, method)("/api/v1/stats/?format=csv&page_size=0")
+    assert response.status_code == 405
+    assert response.json()["code"] == "method_not_allowed"
 
 
 # --- Conditional requests and the response cache ---
@@ -496,6 +605,15 @@ def test_swagger_ui_and_redoc_load_their_assets_from_this_site(client):
         text = html + "".join(client.get(s.replace("&amp;", "&")).content.decode() for s in scripts)
         assert "/api/v1/schema/" in text
     assert "<script>" not in client.get("/api/v1/docs/").content.decode()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/schema/", "/api/v1/docs/", "/api/v1/redoc/"])
+def test_docs_errors_and_options_answer_json(client, path):
+    response = client.get(path, {"format": "xml"})
+    assert response.status_code == 400 and response["Content-Type"] == "application/json"
+    assert response.json()["format"][0].startswith('Unknown format "xml" here.')
+    described = client.options(path)
+    assert described.status_code == 200 and described["Content-Type"] == "application/json"
 
 
 def test_schema_is_served(client):

@@ -1,7 +1,9 @@
 """The public salary pages over HTTP: what a visitor sees, what search engines read, and how
 the pages cache. Figures on the pages are checked against the engine's own published rows."""
 
+import csv
 import datetime
+import io
 import json
 import random
 import re
@@ -197,6 +199,18 @@ def test_histogram_csv_has_every_band(client, published):
     assert client.get("/salaries/back-end/fastapi/2024/histogram.csv").status_code == 404
 
 
+def test_histogram_csv_of_a_hostile_named_slice_is_inert(client, catalogue):
+    evil = TechnologyFactory(slug="-cmd", name="=cmd|' /C calc'!A0")
+    for salary in (4000, 5000, 6000, 7000, 8000):
+        OfferFactory(specialization=catalogue["back-end"], technologies=[evil], salary=salary)
+    salary_stats_refresh(min_offers=5)
+    response = client.get("/salaries/back-end/-cmd/2024/histogram.csv")
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["from", "to", "label", "offers"] and len(rows) > 2
+    assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for r in rows for cell in r)
+
+
 @pytest.mark.parametrize(
     "path",
     [
@@ -278,10 +292,16 @@ def test_specialization_page_year_parameter(client, published):
     response = client.get("/salaries/back-end/?year=2023")
     assert response.status_code == 200
     assert "in 2023" in response.content.decode()
-    for bad in ("1999", "abc", "2024x"):
-        bad_response = client.get(f"/salaries/back-end/?year={bad}")
-        assert bad_response.status_code == 400
+    for bad in ("1999", "abc", "2024x", "²", "١٢٣", "1e400", "9" * 10_000, "2024,2023"):
+        bad_response = client.get("/salaries/back-end/", {"year": bad})
+        assert bad_response.status_code == 400, bad
         assert "Years with data: 2024, 2023" in text_of(bad_response)
+
+
+def test_specialization_page_year_given_twice_is_a_400_naming_it(client, published):
+    response = client.get("/salaries/back-end/?year=2024&year=2023")
+    assert response.status_code == 400
+    assert 'The parameter "year" is given 2 times; give it once.' in text_of(response)
 
 
 def test_all_works_as_a_specialization(client, published):
@@ -346,6 +366,38 @@ def test_explorer_bad_parameters_get_a_400_naming_the_field(client, published, q
     text = text_of(response)
     assert "Those filters don't work" in text
     assert f"{field}:" in text
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("ordering=median,", '"median," has an empty item'),
+        ("ordering=,median", '",median" has an empty item'),
+        ("ordering=median,,offers", '"median,,offers" has an empty item'),
+        ("year=2024&year=2023", 'The parameter "year" is given 2 times'),
+        ("technology=flask&technology=django", 'The parameter "technology" is given 2 times'),
+    ],
+)
+def test_explorer_odd_lists_and_repeats_get_a_400_saying_why(client, published, query, message):
+    response = client.get(f"/salaries/?{query}")
+    assert response.status_code == 400
+    assert message in text_of(response)
+
+
+def test_explorer_honours_a_repeated_ordering_as_one_combined_ordering(client, published):
+    combined = client.get("/salaries/?ordering=-year,offers")
+    repeated = client.get("/salaries/?ordering=-year&ordering=offers")
+    assert repeated.status_code == combined.status_code == 200
+    rows = re.findall(r'<td><a href="/salaries/([^"]+)">', repeated.content.decode())
+    assert rows == re.findall(r'<td><a href="/salaries/([^"]+)">', combined.content.decode())
+    assert len(rows) > 1
+    assert 'name="ordering" value="-year,offers"' in repeated.content.decode()
+
+
+def test_explorer_page_given_twice_is_a_400(client, published):
+    response = client.get("/salaries/?page=1&page=2")
+    assert response.status_code == 400
+    assert 'The parameter "page" is given 2 times' in text_of(response)
 
 
 @pytest.mark.parametrize("page", ["999", "abc", "-1", "1.5"])
