@@ -5,10 +5,10 @@ import sys
 from contextlib import ExitStack
 from pathlib import Path
 
-from defusedcsv import csv
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from portal import spreadsheets
 from salaries.importing import FORMATS, MAX_LINE_BYTES, ImportFileError, read_records
 from salaries.services import ImportSummary, offers_import
 
@@ -19,15 +19,13 @@ SHOWN_ERRORS = 50
 class RejectsWriter:
     """Rejected rows as CSV: ``line``, ``error``, then the row's own fields.
 
-    The file is meant to be opened in a spreadsheet, so a cell that a spreadsheet would
-    run as a formula is neutralised the OWASP way (defusedcsv: a leading ``'`` before
-    ``=``, ``+``, ``-``, ``@``, ``|``, ``%``; plain numbers such as ``-2`` stay numbers).
-    defusedcsv leaves a leading tab or carriage return alone, which some spreadsheets skip
-    before reading a formula, so those cells get the same ``'``."""
+    The file is meant to be opened in a spreadsheet, so it is written like every CSV the
+    product writes (``portal.spreadsheets``): a cell a spreadsheet would run as a formula
+    comes out as text."""
 
     def __init__(self, handle, columns: list[str], path: Path):
         self.handle, self.columns, self.path = handle, columns, path
-        self.writer = csv.writer(handle)
+        self.writer = spreadsheets.writer(handle)
         self.count = 0
         self._write(["line", "error", *columns])
 
@@ -37,17 +35,11 @@ class RejectsWriter:
 
     def _write(self, row) -> None:
         try:
-            self.writer.writerow([_defuse_blank_start(v) for v in row])
+            self.writer.writerow(row)
         except OSError as error:
             raise ImportFileError(
                 f"cannot write the rejects file {self.path}: {error.strerror or error}"
             ) from None
-
-
-def _defuse_blank_start(value):
-    if isinstance(value, str) and value[:1] in ("\t", "\r"):
-        return "'" + value
-    return value
 
 
 def _cell(value) -> str:
