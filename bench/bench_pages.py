@@ -87,6 +87,7 @@ def main() -> None:
         single = stack.uncached_single_client(page, args.single)
     # The cache keys ignore parameters a page does not read, so a junk query string no
     # longer forces a miss: the uncached run uses a server whose page entries expire at once.
+    stack.flush_cache()  # what the cached runs stored
     with stack.server(args.workers, args.threads, uncached=True):
         uncached = wrk(page, duration=args.duration, connections=args.connections)
 

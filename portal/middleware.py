@@ -36,7 +36,9 @@ class NullCharacterMiddleware:
     def __call__(self, request):
         if "\x00" in request.path:
             raise Http404("No address holds a null character.")
-        null_character_check(request.GET)
+        raw = request.META.get("QUERY_STRING", "")
+        if "%00" in raw or "\x00" in raw:  # else nothing to find: skip parsing the query
+            null_character_check(request.GET)
         return self.get_response(request)
 
 
