@@ -31,13 +31,13 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache, caches
-from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
+from django_redis.cache import RedisCache
 
-from portal.cache import cache_call, cache_refused
+from portal.cache import execute, pipeline
 from salaries.generation import GENERATION_KEY, stats_generation
 from salaries.selectors import statistics_snapshot
 
@@ -107,26 +107,20 @@ def cache_lookup_many(
                 counted = 1
         return found, counted
     names = [backend.make_key(key) for key in keys]
-    pipe = backend._cache.get_client(None, write=True).pipeline(transaction=False)
+    pipe = pipeline()
     if names:
         pipe.mget(names)
     if count:
         counter = backend.make_key(count[0])
         pipe.set(counter, 0, ex=count[1] + 1, nx=True)
         pipe.incr(counter)
-    # Commands the server refuses (a full Redis refuses the counter's SET) come back as
-    # values, so what did work is still used; a dead Redis raises and reads as a miss.
-    results = cache_call(pipe.execute, raise_on_error=False)
+    results = execute(pipe)
     if results is None:  # Redis unavailable: a miss, and no count (rate limits fail open)
         return {}, None
-    for result in results:
-        if isinstance(result, Exception):
-            cache_refused(result)
-            break
-    loads = backend._cache._serializer.loads
+    decode = backend.client.decode
     found = {}
     if names and not isinstance(results[0], Exception):
-        found = {k: loads(raw) for k, raw in zip(keys, results[0], strict=True) if raw is not None}
+        found = {k: decode(raw) for k, raw in zip(keys, results[0], strict=True) if raw is not None}
     counted = results[-1] if count else None
     return found, counted if isinstance(counted, int) else None
 

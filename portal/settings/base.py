@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 
+from portal.cache import redis_cache
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -138,16 +140,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache --------------------------------------------------------------------------------
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "portal.cache.PortalRedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "portal",
-            "TIMEOUT": 60 * 60,
-            # A Redis that hangs must not hang the site: give up fast, serve without it.
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
-        }
-    }
+    CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     CACHES = {
         "default": {
@@ -156,6 +149,10 @@ else:
             "TIMEOUT": 60 * 60,
         }
     }
+
+# django-redis: every Redis error of a cache call is a miss or a skipped write (portal.cache).
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "portal.cache.ignored"
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -360,7 +357,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # A Redis that is down or full: one warning a minute, not one per request.
+    "filters": {"once_a_minute": {"()": "portal.cache.OncePerMinute"}},
     "loggers": {
+        "portal.cache.ignored": {"filters": ["once_a_minute"]},
         "django.db.backends": {"level": "WARNING"},
         # One line per background task (search index, reference index) is noise.
         "django_tasks": {"level": "WARNING"},

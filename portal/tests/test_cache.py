@@ -1,43 +1,59 @@
-"""The Redis cache backend against a real Redis (``REDIS_TEST_URL``, default database 14)."""
+"""The Redis cache (django-redis with ``portal.cache``'s settings) against a real Redis
+(``REDIS_TEST_URL``, default database 14), a dead one and a full one."""
 
+import logging
 import os
+import time
 
 import pytest
+from django.core.cache import caches
+from django_redis.cache import RedisCache
 
-from portal.cache import PortalRedisCache
+from portal.cache import OncePerMinute, redis_cache
 from portal.tests.support import require_redis
 
 REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/14")
+DEAD_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+
+
+def use_redis(settings, url: str) -> RedisCache:
+    """Point the site's cache at ``url`` with the production configuration."""
+    settings.CACHES = {"default": redis_cache(url, SOCKET_CONNECT_TIMEOUT=0.2)}
+    backend = caches["default"]  # (Django's test signals give the handler the new setting)
+    assert isinstance(backend, RedisCache)
+    return backend
 
 
 @pytest.fixture
-def redis_cache():
+def redis_backend(settings):
     require_redis(REDIS_TEST_URL)
-    backend = PortalRedisCache(REDIS_TEST_URL, {"KEY_PREFIX": "portal-tests"})
+    backend = use_redis(settings, REDIS_TEST_URL)
     backend.clear()
     yield backend
     backend.clear()
 
 
-def test_values_round_trip_through_redis(redis_cache):
-    redis_cache.set("page", (3, 4, b"<html>", [("Content-Type", "text/html")]), 60)
-    redis_cache.set("generation", 3, 60)
-    found = redis_cache.get_many(["generation", "page", "missing"])
+def test_values_round_trip_through_redis(redis_backend):
+    redis_backend.set("page", (3, 4, b"<html>", [("Content-Type", "text/html")]), 60)
+    redis_backend.set("generation", 3, 60)
+    found = redis_backend.get_many(["generation", "page", "missing"])
     assert found == {"generation": 3, "page": (3, 4, b"<html>", [("Content-Type", "text/html")])}
-    assert redis_cache.add("generation", 9) is False
-    assert redis_cache.incr("generation") == 4
+    assert redis_backend.add("generation", 9) is False
+    assert redis_backend.incr("generation") == 4
 
 
-def test_one_client_serves_every_call(redis_cache):
-    client = redis_cache._cache.get_client()
-    assert redis_cache._cache.get_client(write=True) is client
-    redis_cache.set("a", 1)
-    assert redis_cache._cache.get_client() is client
+def test_the_hot_path_pipeline_reads_what_the_cache_wrote(redis_backend):
+    from salaries.caching import cache_lookup_many
+
+    redis_backend.set("page", {"body": b"<html>"}, 60)
+    redis_backend.set("generation", 7, 60)
+    found, count = cache_lookup_many(["page", "generation", "missing"], count=("hits", 60))
+    assert found == {"page": {"body": b"<html>"}, "generation": 7}
+    assert count == 1
+    assert cache_lookup_many([], count=("hits", 60))[1] == 2
 
 
 # --- A Redis outage: misses and skipped writes, never an error page ---
-
-DEAD_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
 
 @pytest.fixture
@@ -49,48 +65,55 @@ def outage_reset():
     _Outage.until = 0.0
 
 
-def test_an_unreachable_redis_reads_as_misses_and_writes_nothing(outage_reset, caplog):
-    dead = PortalRedisCache(DEAD_REDIS, {"OPTIONS": {"socket_connect_timeout": 0.2}})
+def test_an_unreachable_redis_reads_as_misses_and_writes_nothing(settings, outage_reset, caplog):
+    dead = use_redis(settings, DEAD_REDIS)
     assert dead.get("page", "fallback") == "fallback"
     assert dead.get_many(["a", "b"]) == {}
     dead.set("page", b"x", 60)
     dead.set_many({"a": 1}, 60)
-    assert dead.add("a", 1) is False
-    assert dead.delete("a") is False
-    with pytest.raises(ValueError):
-        dead.incr("counter")
-    # One warning, not one per call: the client pauses before trying again.
-    assert [r.message for r in caplog.records].count(
-        next(r.message for r in caplog.records if "cache unavailable" in r.message)
-    ) == 1
+    assert not dead.add("a", 1)
+    assert not dead.delete("a")
+    # One warning, not one per call: every connection pauses before trying again.
+    unavailable = [r for r in caplog.records if "cache unavailable" in r.getMessage()]
+    assert len(unavailable) == 1
     assert outage_reset.until > 0
 
 
-def test_after_the_pause_the_cache_is_used_again(redis_cache, outage_reset, monkeypatch):
+def test_during_the_pause_no_connection_is_even_tried(settings, outage_reset, monkeypatch):
+    import socket
+
+    dead = use_redis(settings, DEAD_REDIS)
+    dead.get("x")
+    assert outage_reset.until > 0
+    attempts = []
+    real = socket.socket.connect
+    monkeypatch.setattr(socket.socket, "connect", lambda *a: attempts.append(a) or real(*a))
+    started = time.monotonic()
+    for _ in range(50):
+        assert dead.get("x") is None
+    assert attempts == [] and time.monotonic() - started < 0.5
+
+
+def test_after_the_pause_the_cache_is_used_again(redis_backend, outage_reset, monkeypatch):
     import portal.cache
 
     monkeypatch.setattr(portal.cache, "OUTAGE_PAUSE", 0.0)
-    dead = PortalRedisCache(DEAD_REDIS, {"OPTIONS": {"socket_connect_timeout": 0.2}})
-    assert dead.get("x") is None and outage_reset.until > 0
-    redis_cache.set("x", 1, 60)
-    assert redis_cache.get("x") == 1
+    portal.cache._Outage.failed(ConnectionError("simulated"))
+    redis_backend.set("x", 1, 60)
+    assert redis_backend.get("x") == 1
     assert outage_reset.until == 0.0
+
+
+def test_ignored_errors_are_logged_once_a_minute():
+    log_filter = OncePerMinute()
+    records = [logging.makeLogRecord({"msg": "Exception ignored"}) for _ in range(5)]
+    assert [log_filter.filter(record) for record in records] == [True] + [False] * 4
 
 
 def test_pages_and_the_api_are_served_while_redis_is_down(
     db, client, published, settings, outage_reset
 ):
-    from django.core.cache import caches
-
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "portal.cache.PortalRedisCache",
-            "LOCATION": DEAD_REDIS,
-            "OPTIONS": {"socket_connect_timeout": 0.2},
-        }
-    }
-    # (Django's test signals give the cache handler the new setting.)
-    assert caches["default"].__class__ is PortalRedisCache
+    use_redis(settings, DEAD_REDIS)
     page = client.get("/salaries/back-end/flask/2024/")
     assert page.status_code == 200 and b"Median salary expectation" in page.content
     api = client.get("/api/v1/stats/back-end/flask/2024/")
@@ -147,11 +170,7 @@ def full_redis(tmp_path):
 def test_pages_the_api_and_limits_keep_working_when_redis_is_full(
     db, client, published, settings, outage_reset, full_redis, caplog
 ):
-    from django.core.cache import caches
-
-    settings.CACHES = {"default": {"BACKEND": "portal.cache.PortalRedisCache",
-                                   "LOCATION": full_redis}}  # fmt: skip
-    assert caches["default"].__class__ is PortalRedisCache
+    use_redis(settings, full_redis)
     statuses = set()
     for number in range(20):  # junk query strings, each a would-be new entry
         statuses.add(client.get(f"/salaries/back-end/flask/2024/?junk={number}").status_code)
@@ -162,6 +181,6 @@ def test_pages_the_api_and_limits_keep_working_when_redis_is_full(
     # The newsletter's limit fails open rather than refusing everyone.
     answer = client.post("/newsletter/", {"email": "reader@example.com"})
     assert answer.status_code in (200, 302)
-    refused = [r for r in caplog.records if "refused" in r.getMessage()]
-    assert 1 <= len(refused) <= 2, "one warning, not one per request"
+    noise = [r for r in caplog.records if r.name.startswith("portal.cache")]
+    assert len(noise) <= 2, "a warning a minute, not one per request"
     assert outage_reset.until == 0.0, "Redis is up: reads go on being tried"

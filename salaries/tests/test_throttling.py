@@ -8,6 +8,7 @@ import pytest
 import redis
 from django.core.cache import cache
 
+from portal.cache import redis_cache
 from portal.tests.support import require_redis
 from salaries.caching import cache_counter_hit
 
@@ -115,13 +116,7 @@ def test_counters_live_in_the_shared_cache(api, anon_rate):
 
 def test_redis_counts_atomically_and_expires_the_window(settings):
     require_redis(REDIS_TEST_URL)
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "portal.cache.PortalRedisCache",
-            "LOCATION": REDIS_TEST_URL,
-            "KEY_PREFIX": "portal-api-tests",
-        }
-    }
+    settings.CACHES = {"default": redis_cache(REDIS_TEST_URL, key_prefix="portal-api-tests")}
     cache.clear()
     try:
         assert [cache_counter_hit("k", 60) for _ in range(3)] == [1, 2, 3]
