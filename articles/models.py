@@ -1,6 +1,6 @@
 """Wagtail page types. Pages stay thin: fields, panels, where they may live, and context.
 
-Public pages are served through the statistics-generation cache (``salaries.caching``):
+Public pages are served through the statistics-generation cache (``portal.response_cache``):
 live salary blocks go stale with a new statistics run, and publishing any page moves the
 content version, so a cached page never outlives what it shows.
 """
@@ -26,8 +26,8 @@ from wagtail.search import index
 
 from articles.blocks import ArticleStreamBlock, latest_stat
 from portal.query import one_value
+from portal.response_cache import NO_PARAMS, cached_page, params_of, shared_view_params
 from salaries import selectors
-from salaries.caching import NO_PARAMS, cached_page, params_of, shared_view_params
 from salaries.charts import histogram_chart, money, ranking_chart
 from salaries.models import slice_subject
 
@@ -44,7 +44,7 @@ class CachedPageMixin:
     the ones who may must not leave a copy behind for the others.
     """
 
-    # The query parameters the page reads (``salaries.caching.QueryParams``).
+    # The query parameters the page reads (``portal.response_cache.QueryParams``).
     cache_params = NO_PARAMS
 
     def serve(self, request, *args, **kwargs):

@@ -7,7 +7,7 @@ from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from salaries.caching import salary_pages_invalidate
+from portal.response_cache import cached_responses_invalidate
 
 
 @receiver(page_published)
@@ -17,4 +17,4 @@ from salaries.caching import salary_pages_invalidate
 @receiver(post_save, sender=PageViewRestriction)
 @receiver(post_delete, sender=PageViewRestriction)
 def _pages_changed(**kwargs) -> None:
-    salary_pages_invalidate()
+    cached_responses_invalidate()

@@ -7,7 +7,7 @@ partner keys. So no Redis error may become an error page:
 - django-redis's ``IGNORE_EXCEPTIONS`` turns every error of a cache call (a refused
   connection, a timeout, a command the server refuses, such as a write to a full Redis with
   ``noeviction``) into a miss or a skipped write. The pipelines of the hot paths
-  (``salaries.caching``) treat their errors the same way. Rate limits fail open.
+  (``portal.response_cache``) treat their errors the same way. Rate limits fail open.
 - One warning, not one per request: django-redis logs each ignored error to the
   ``portal.cache.ignored`` logger, and ``OncePerMinute`` lets one line a minute through.
 - A pause: when a connection to Redis fails (refused, timed out, cut), every connection of

@@ -32,9 +32,16 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from portal.query import BadQueryParameter
+from portal.response_cache import (
+    NO_PARAMS,
+    CachedResponse,
+    KeyedLookup,
+    cache_key,
+    cache_lookup,
+    params_of,
+)
 from salaries import selectors
 from salaries.authentication import key_prefix
-from salaries.caching import KEPT_HEADERS, NO_PARAMS, cache_key, cache_lookup, params_of
 from salaries.disclosure import disclosure_in_words
 from salaries.filters import MAX_YEAR, MIN_YEAR, SalaryStatFilter
 from salaries.pagination import MAX_PAGE_SIZE, citation
@@ -52,7 +59,7 @@ from salaries.throttling import rate_counter_guess, rate_hit, wait_seconds
 
 SLUG = r"[A-Za-z0-9-]{1,50}"
 YEAR = r"[0-9]{4}"
-ENTRY_PREFIX = "salaries:api:"
+ENTRY_PREFIX = "responses:api:"
 PAGE_PARAMS = ("page", "page_size", "format")
 CACHED_FORMATS = {"json", "csv"}
 CONDITIONAL_HEADERS = {
@@ -131,7 +138,7 @@ class PartnerAPIMixin:
             )
             counter = rate_counter_guess(request)
             found = cache_lookup(entry_key, also=[key_entry] if key_entry else [], count=counter)
-            self._lookup = (entry_key, found.generation, found.version, found.entry)
+            self._lookup = KeyedLookup(entry_key, found.generation, found.version, found.entry)
             if key_entry in found.also:
                 request.partner_key_entry = found.also[key_entry]
             if counter:
@@ -155,10 +162,10 @@ class PartnerAPIMixin:
         holds it already, else ``build()`` the response (stored on the way out)."""
         if self._lookup is None:
             return build()
-        key, generation, version, entry = self._lookup
-        tag = hashlib.sha1(f"{version}:{key}".encode(), usedforsecurity=False).hexdigest()
-        etag = f'"g{generation}-{tag[:20]}"'
-        last_modified = entry[4] if entry else None
+        found = self._lookup
+        tag = hashlib.sha1(f"{found.version}:{found.key}".encode(), usedforsecurity=False)
+        etag = f'"g{found.generation}-{tag.hexdigest()[:20]}"'
+        last_modified = found.entry.last_modified if found.entry else None
         self._conditional = (etag, last_modified)
         if CONDITIONAL_HEADERS & request.META.keys():
             not_modified = get_conditional_response(
@@ -175,12 +182,9 @@ class PartnerAPIMixin:
                 )
             if not_modified is not None:
                 return not_modified
-        if entry:
-            response = HttpResponse(entry[2])
-            for header, value in entry[3]:
-                response[header] = value
-            return response
-        self._store = (key, generation, version)
+        if found.entry:
+            return found.entry.response()
+        self._store = found
         with statistics_snapshot():
             citation(request)  # the run, read in the same snapshot as the figures
             return build()
@@ -206,25 +210,26 @@ class PartnerAPIMixin:
         store = self._store if fresh else None
         if store:
             computed_at = citation(request)["computed_at"]
-            run = getattr(request, "_stats_run", store[1])
-            if run != store[1]:
+            run = getattr(request, "_stats_run", store.generation)
+            if run != store.generation:
                 # A statistics run was published between the generation read and the
                 # figures read: the answer holds the new run's figures, so it says so in
                 # its ETag, and it is not stored under the old generation.
-                etag = etag.replace(f'"g{store[1]}-', f'"g{run}-', 1)
+                etag = etag.replace(f'"g{store.generation}-', f'"g{run}-', 1)
                 store = None
             last_modified = int(computed_at.timestamp()) if computed_at else None
             if last_modified is not None:
                 response["Last-Modified"] = http_date(last_modified)
         if store:
             response.render()
-            key, generation, version = store
-            headers = [(h, v) for h, v in response.items() if h.lower() in KEPT_HEADERS]
-            cache.set(
-                key,
-                (generation, version, response.content, headers, last_modified),
-                settings.API_CACHE_SECONDS,
+            entry = CachedResponse.of(
+                response,
+                generation=store.generation,
+                version=store.version,
+                etag=etag,
+                last_modified=last_modified,
             )
+            cache.set(store.key, entry, settings.API_CACHE_SECONDS)
         elif last_modified is not None and not response.has_header("Last-Modified"):
             response["Last-Modified"] = http_date(last_modified)
         response["ETag"] = etag

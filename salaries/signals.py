@@ -7,7 +7,7 @@ Changes to partners and their keys drop the cached keys, so a revocation holds a
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from salaries.caching import salary_pages_invalidate
+from portal.response_cache import cached_responses_invalidate
 from salaries.models import Partner, PartnerAPIKey, Specialization, Technology
 from salaries.selectors import partner_keys_forget
 
@@ -18,7 +18,7 @@ from salaries.selectors import partner_keys_forget
 @receiver(post_delete, sender=Technology)
 @receiver(m2m_changed, sender=Technology.related.through)
 def _catalogue_changed(**kwargs) -> None:
-    salary_pages_invalidate()
+    cached_responses_invalidate()
 
 
 @receiver(post_save, sender=PartnerAPIKey)

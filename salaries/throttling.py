@@ -18,8 +18,8 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
 from portal.client_address import client_address
+from portal.response_cache import cache_counter_hit
 from salaries.authentication import key_prefix
-from salaries.caching import cache_counter_hit
 from salaries.models import PartnerAPIKey, rate_parse
 
 COUNTER_PREFIX = "api:rate"

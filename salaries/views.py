@@ -17,8 +17,8 @@ from django.urls import reverse
 
 from portal import spreadsheets
 from portal.query import one_value, whole_number
+from portal.response_cache import cached_page, params_of
 from salaries import selectors
-from salaries.caching import cached_page, params_of
 from salaries.charts import (
     TrendPoint,
     histogram_chart,

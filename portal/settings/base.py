@@ -97,7 +97,7 @@ MIDDLEWARE = [
     # Before anything reads the query string: a NUL in it is a 400.
     "portal.middleware.NullCharacterMiddleware",
     # Cached public pages are answered here, above the layers they do not need.
-    "salaries.caching.PageCacheMiddleware",
+    "portal.response_cache.PageCacheMiddleware",
     # Below the page cache: cached pages still answer while the database restarts.
     "portal.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -43,7 +43,7 @@ def test_values_round_trip_through_redis(redis_backend):
 
 
 def test_the_hot_path_pipeline_reads_what_the_cache_wrote(redis_backend):
-    from salaries.caching import cache_lookup_many
+    from portal.response_cache import cache_lookup_many
 
     redis_backend.set("page", {"body": b"<html>"}, 60)
     redis_backend.set("generation", 7, 60)

@@ -9,8 +9,8 @@ import redis
 from django.core.cache import cache
 
 from portal.cache import redis_cache
+from portal.response_cache import cache_counter_hit
 from portal.tests.support import require_redis
-from salaries.caching import cache_counter_hit
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/specializations/"

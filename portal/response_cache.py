@@ -1,4 +1,5 @@
-"""A lean cache for public pages and API responses built on the published statistics.
+"""The site's one response cache: public pages and partner API answers, keyed by one
+rule and kept as one kind of entry, stale as soon as the statistics or the content move.
 
 One cache round trip per request: the statistics generation, the content version
 (bumped when an editor renames a technology or publishes an article that salary pages
@@ -42,7 +43,9 @@ from salaries.generation import GENERATION_KEY, stats_generation
 from salaries.selectors import statistics_snapshot
 
 CONTENT_KEY = "salaries:content-version"
-ENTRY_PREFIX = "salaries:page:"
+# Entries are ``CachedResponse`` objects; a new prefix whenever their shape changes, so a
+# server never reads an entry written by an older release as the new kind.
+ENTRY_PREFIX = "responses:page:"
 # The headers a view sets that a cached copy must repeat.
 KEPT_HEADERS = {
     "content-type",
@@ -54,10 +57,10 @@ KEPT_HEADERS = {
 }
 
 
-def salary_pages_invalidate() -> None:
-    """Make every cached page stale: an editor renamed a technology, published an article
-    that salary pages show, and the like. (A statistics run needs no call: it moves the
-    generation.)"""
+def cached_responses_invalidate() -> None:
+    """Make every cached page and API answer stale: an editor renamed a technology,
+    published an article that salary pages show, and the like. (A statistics run needs no
+    call: it moves the generation.)"""
     cache.set(CONTENT_KEY, time.time_ns(), None)
 
 
@@ -70,10 +73,44 @@ def _content_version(value) -> int:
 
 
 @dataclass(frozen=True)
+class CachedResponse:
+    """What the cache keeps of a response: the statistics generation and content version it
+    was built under, its body, the headers a copy must repeat, and its validators."""
+
+    generation: int
+    version: int
+    body: bytes
+    headers: tuple[tuple[str, str], ...]
+    etag: str
+    last_modified: int | None  # Unix time the figures were computed at
+
+    @classmethod
+    def of(
+        cls,
+        response: HttpResponse,
+        *,
+        generation: int,
+        version: int,
+        etag: str,
+        last_modified: int | None,
+    ) -> CachedResponse:
+        headers = tuple((h, v) for h, v in response.items() if h.lower() in KEPT_HEADERS)
+        return cls(generation, version, response.content, headers, etag, last_modified)
+
+    def response(self) -> HttpResponse:
+        """The stored response, as a new ``HttpResponse`` with its headers."""
+        response = HttpResponse(self.body)
+        for header, value in self.headers:
+            response[header] = value
+        response["Content-Length"] = str(len(self.body))
+        return response
+
+
+@dataclass(frozen=True)
 class Lookup:
     generation: int
     version: int
-    entry: tuple | None  # the entry, if it was stored under this generation and version
+    entry: CachedResponse | None  # the entry, if stored under this generation and version
     also: dict  # the ``also`` keys the cache holds
     count: int | None  # the counter after the increment, if one was asked for
 
@@ -136,7 +173,11 @@ def cache_lookup(
     generation = stats_generation() if generation is None else int(generation)
     version = _content_version(found.get(CONTENT_KEY))
     entry = found.get(key)
-    if not (entry and entry[0] == generation and entry[1] == version):
+    if not (
+        isinstance(entry, CachedResponse)
+        and entry.generation == generation
+        and entry.version == version
+    ):
         entry = None
     return Lookup(
         generation=generation,
@@ -205,14 +246,16 @@ def cache_key(request: HttpRequest, params: QueryParams, *, prefix: str = ENTRY_
 
 
 @dataclass(frozen=True)
-class PageLookup:
+class KeyedLookup:
+    """A ``Lookup`` of one entry, with the key it was read (and is to be stored) under."""
+
     key: str
     generation: int
     version: int
-    entry: tuple | None
+    entry: CachedResponse | None
 
 
-def _lookup(request: HttpRequest, params: QueryParams) -> PageLookup:
+def _lookup(request: HttpRequest, params: QueryParams) -> KeyedLookup:
     """The entry for this request under ``params`` and the current generation and content
     version: one round trip, reused when the middleware already looked up the same key."""
     key = cache_key(request, params)
@@ -220,20 +263,15 @@ def _lookup(request: HttpRequest, params: QueryParams) -> PageLookup:
     if done is not None and done.key == key:
         return done
     found = cache_lookup(key)
-    result = PageLookup(key, found.generation, found.version, found.entry)
+    result = KeyedLookup(key, found.generation, found.version, found.entry)
     request._page_cache_lookup = result
     return result
 
 
-def _fresh_response(request: HttpRequest, generation: int, version: int, entry):
-    if not entry or entry[0] != generation or entry[1] != version:
+def _fresh_response(request: HttpRequest, entry: CachedResponse | None):
+    if entry is None:
         return None
-    _, _, body, headers, etag, last_modified = entry
-    response = HttpResponse(body)
-    for header, value in headers:
-        response[header] = value
-    response["Content-Length"] = str(len(body))
-    return _finish(request, response, etag, last_modified)
+    return _finish(request, entry.response(), entry.etag, entry.last_modified)
 
 
 def _finish(request: HttpRequest, response: HttpResponse, etag: str, last_modified: int | None):
@@ -262,7 +300,7 @@ def cached_page(view=None, *, params: QueryParams = NO_PARAMS):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
         found = _lookup(request, params)
-        hit = _fresh_response(request, found.generation, found.version, found.entry)
+        hit = _fresh_response(request, found.entry)
         if hit is not None:
             return hit
 
@@ -276,12 +314,14 @@ def cached_page(view=None, *, params: QueryParams = NO_PARAMS):
         etag = '"' + hashlib.md5(body, usedforsecurity=False).hexdigest() + '"'
         computed_at = getattr(response, "stats_computed_at", None)
         last_modified = int(computed_at.timestamp()) if computed_at else None
-        headers = [(h, v) for h, v in response.items() if h.lower() in KEPT_HEADERS]
-        cache.set(
-            found.key,
-            (found.generation, found.version, body, headers, etag, last_modified),
-            settings.SALARY_PAGE_CACHE_SECONDS,
+        entry = CachedResponse.of(
+            response,
+            generation=found.generation,
+            version=found.version,
+            etag=etag,
+            last_modified=last_modified,
         )
+        cache.set(found.key, entry, settings.SALARY_PAGE_CACHE_SECONDS)
         return _finish(request, response, etag, last_modified)
 
     wrapper.cache_params = params
@@ -328,7 +368,7 @@ class PageCacheMiddleware:
             params = _view_params(request)
             if params is not None:
                 found = _lookup(request, params)
-                hit = _fresh_response(request, found.generation, found.version, found.entry)
+                hit = _fresh_response(request, found.entry)
                 if hit is not None:
                     return hit
         return self.get_response(request)
