@@ -1,9 +1,9 @@
 """The partner API's views (mounted at ``/api/v1/`` by ``portal.api``) and its guide page.
 
-Every view reads through ``selectors``. Successful JSON and CSV responses are cached under
-the statistics generation (``caching.cache_lookup``: one round trip for the generation,
-the content version and the entry) and carry an ``ETag`` derived from them, so a
-conditional request is answered with a 304 before anything is built.
+Every view reads through ``selectors``. Successful JSON and CSV responses are kept in the
+site's response cache (``portal.response_cache``: one round trip reads the statistics
+generation, the content version and the entry) and carry an ``ETag`` derived from them, so
+a conditional request is answered with a 304 before anything is built.
 """
 
 from __future__ import annotations

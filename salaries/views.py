@@ -2,7 +2,7 @@
 
 Views read the published statistics through ``selectors`` and shape them for templates;
 they never aggregate offers. Every 200 is cached under the statistics generation
-(``caching.cached_page``), so a page costs one cache round trip until the next run.
+(``portal.response_cache.cached_page``), so a page costs one cache round trip until the next run.
 """
 
 from __future__ import annotations
