@@ -16,7 +16,17 @@ STRONG_KEY = "k3Y-" + "aZ9_qW" * 10
 
 
 # Variables a developer or another test may have set that would change what is checked.
-INHERITED = {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+INHERITED = {
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "DEBUG",
+    "ALLOWED_HOSTS",
+    "TRUSTED_PROXY_COUNT",
+    "API_NUM_PROXIES",
+    "SECURE_SSL_REDIRECT",
+}
 
 
 def clean_env(**env: str) -> dict[str, str]:
