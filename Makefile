@@ -48,10 +48,12 @@ audit: install ## Check the installed dependencies against the PyPI advisory dat
 	$(PIP) install --quiet pip-audit
 	$(VENV)/bin/pip-audit --progress-spinner off --skip-editable
 
-lint: install ## Check code style and migrations
+lint: install ## Check code style, migrations, and that no secret is committed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+	@git rev-parse --is-inside-work-tree >/dev/null 2>&1 || { echo "make lint: the secrets scan needs a git checkout"; exit 2; }
+	git ls-files -z | xargs -0 $(VENV)/bin/detect-secrets-hook --baseline .secrets.baseline
 
 format: install ## Format the code
 	$(VENV)/bin/ruff check --fix .

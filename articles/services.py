@@ -1,9 +1,13 @@
 """Writes on the page tree that commands need (the admin does the rest)."""
 
+from collections.abc import Iterable
+
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
-from articles.models import ArticleIndexPage, HomePage
+from articles.demo import DemoArticle
+from articles.models import ArticleIndexPage, ArticlePage, HomePage
+from salaries.models import Specialization, Technology
 
 
 @transaction.atomic
@@ -32,3 +36,33 @@ def page_tree_ensure() -> ArticleIndexPage:
     )
     index.save_revision().publish()
     return index
+
+
+@transaction.atomic
+def articles_publish(*, articles: Iterable[DemoArticle]) -> int:
+    """Publish each article whose slug is not taken yet in the Articles section (made if
+    missing), with its topic resolved from catalogue slugs; returns how many were
+    published. An article that already exists is left as the editors have it."""
+    index = page_tree_ensure()
+    specializations = dict(Specialization.objects.values_list("slug", "pk"))
+    technologies = dict(Technology.objects.values_list("slug", "pk"))
+    published = 0
+    for article in articles:
+        if ArticlePage.objects.filter(slug=article.slug).exists():
+            continue
+        page = ArticlePage(
+            title=article.title,
+            slug=article.slug,
+            intro=article.intro,
+            author=article.author,
+            date=article.date,
+            search_description=article.search_description,
+            topic_specialization_id=specializations.get(article.specialization),
+            topic_technology_id=technologies.get(article.technology),
+            body=article.body(specializations.__getitem__, technologies.__getitem__),
+        )
+        page.tags.add(*article.tags)
+        index.add_child(instance=page)
+        page.save_revision().publish()
+        published += 1
+    return published

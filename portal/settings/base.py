@@ -1,51 +1,77 @@
 """Settings shared by every environment.
 
-The environment is read here, once; ``dev``, ``test`` and ``production`` only decide
-what to do when a variable is missing.
+The environment is read here, once, in the block below; ``dev``, ``test`` and
+``production`` only decide what to do when a variable is missing.
 """
 
 import os
 from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
+import environ
 from csp.constants import NONCE, NONE, SELF
 
 from portal.cache import redis_cache
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
+# --- Environment (read once, typed) -------------------------------------------------------
+# Every variable this project reads, with its type and default; the README's Configuration
+# table lists the same names (portal/tests/test_settings.py compares them). Two rules hold
+# for all of them: an empty variable counts as unset, and values are taken literally
+# (django-environ would read a value starting with "$" as the name of another variable, and
+# Django's generated secret keys may start with "$": every "$" reaches it escaped).
+env = environ.Env()
+env.ENVIRON = {
+    name: value.replace("$", "\\$") for name, value in os.environ.items() if value.strip()
+}
+env.escape_proxy = True
 
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: list[str] | None = None) -> list[str]:
-    value = os.environ.get(name, "")
-    items = [item.strip() for item in value.split(",") if item.strip()]
-    return items or list(default or [])
-
-
-# --- Environment (read once) -------------------------------------------------------------
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-DATABASE_URL = os.environ.get("DATABASE_URL", "")
-REDIS_URL = os.environ.get("REDIS_URL", "")
-DEBUG = env_bool("DEBUG", False)
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
-API_ANON_RATE = os.environ.get("API_ANON_RATE", "60/hour")
-API_PARTNER_RATE = os.environ.get("API_PARTNER_RATE", "1000/hour")
-CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
+SECRET_KEY = env.str("SECRET_KEY", default="")
+DATABASE_URL = env.str("DATABASE_URL", default="")
+REDIS_URL = env.str("REDIS_URL", default="")
+# None when unset: dev.py turns it on; test.py and production.py keep it off.
+DEBUG = env.bool("DEBUG", default=None)
+# Empty when unset: dev.py and production.py fall back to the local addresses.
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", cast=str.strip, default=[])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", cast=str.strip, default=[])
+WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+API_ANON_RATE = env.str("API_ANON_RATE", default="60/hour")
+API_PARTNER_RATE = env.str("API_PARTNER_RATE", default="1000/hour")
+# Partner API responses: how long clients may reuse one (seconds), and how long the server
+# keeps it (a new statistics run makes it stale sooner).
+API_MAX_AGE = env.int("API_MAX_AGE", default=300)
+API_CACHE_SECONDS = env.int("API_CACHE_SECONDS", default=60 * 60 * 24)
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", cast=str.strip, default=[])
 # Reverse proxies in front of the app servers that append to X-Forwarded-For (nginx: 1).
 # Unset or 0: the peer address is the client. One rule for every limit and log
 # (portal.client_address); API_NUM_PROXIES is the older name of the same setting.
-TRUSTED_PROXY_COUNT = int(
-    os.environ.get("TRUSTED_PROXY_COUNT") or os.environ.get("API_NUM_PROXIES") or "0"
-)
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=env.int("API_NUM_PROXIES", default=0))
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+# Disclosure control: a cell (a slice or one level of it) publishes money figures only from
+# SALARY_MIN_OFFERS offers by SALARY_MIN_CANDIDATES distinct candidates up, while its
+# busiest candidate holds less than SALARY_MAX_CANDIDATE_SHARE of its offers (a decimal,
+# compared exactly); p10 and p90 also need SALARY_MIN_CANDIDATES_TAILS candidates.
+SALARY_MIN_OFFERS = env.int("SALARY_MIN_OFFERS", default=5)
+SALARY_MIN_CANDIDATES = env.int("SALARY_MIN_CANDIDATES", default=5)
+SALARY_MAX_CANDIDATE_SHARE = env.float("SALARY_MAX_CANDIDATE_SHARE", default=0.5)
+SALARY_MIN_CANDIDATES_TAILS = env.int("SALARY_MIN_CANDIDATES_TAILS", default=10)
+# Public salary pages: the same two durations for browsers and shared caches, and for the
+# rendered page the server keeps.
+SALARY_PAGE_MAX_AGE = env.int("SALARY_PAGE_MAX_AGE", default=300)
+SALARY_PAGE_CACHE_SECONDS = env.int("SALARY_PAGE_CACHE_SECONDS", default=60 * 60 * 24)
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# Read here, applied by production.py only: development and the tests run without HTTPS,
+# SMTP or kept database connections, whatever the environment says.
+PRODUCTION_ENV = {
+    "CONN_MAX_AGE": env.int("CONN_MAX_AGE", default=60),
+    "SECURE_SSL_REDIRECT": env.bool("SECURE_SSL_REDIRECT", default=True),
+    "SECURE_HSTS_SECONDS": env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365),
+    "EMAIL_BACKEND": env.str(
+        "EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend"
+    ),
+    "DEFAULT_FROM_EMAIL": env.str("DEFAULT_FROM_EMAIL", default="DevSalaries <noreply@localhost>"),
+}
 
 # --- Applications -------------------------------------------------------------------------
 INSTALLED_APPS = [
@@ -131,10 +157,7 @@ TEMPLATES = [
 
 # --- Database -----------------------------------------------------------------------------
 DATABASES = {
-    "default": dj_database_url.parse(
-        DATABASE_URL or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=0,
-    )
+    "default": environ.Env.db_url_config(DATABASE_URL or f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -170,7 +193,6 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
@@ -306,14 +328,8 @@ CORS_EXPOSE_HEADERS = [
 ]
 
 # --- Product settings ---------------------------------------------------------------------
-# Disclosure control: a cell (a slice or one level of it) publishes money figures only from
-# SALARY_MIN_OFFERS offers by SALARY_MIN_CANDIDATES distinct candidates up, while its
-# busiest candidate holds less than SALARY_MAX_CANDIDATE_SHARE of its offers (a decimal,
-# compared exactly); p10 and p90 also need SALARY_MIN_CANDIDATES_TAILS candidates.
-SALARY_MIN_OFFERS = int(os.environ.get("SALARY_MIN_OFFERS", "5"))
-SALARY_MIN_CANDIDATES = int(os.environ.get("SALARY_MIN_CANDIDATES", "5"))
-SALARY_MAX_CANDIDATE_SHARE = float(os.environ.get("SALARY_MAX_CANDIDATE_SHARE", "0.5"))
-SALARY_MIN_CANDIDATES_TAILS = int(os.environ.get("SALARY_MIN_CANDIDATES_TAILS", "10"))
+# Disclosure control (SALARY_MIN_* and SALARY_MAX_CANDIDATE_SHARE, read at the top), stated
+# in the partner API's description.
 SPECTACULAR_SETTINGS["DESCRIPTION"] += (
     "\n\nNo figure may reveal one person's salary. A slice, and each seniority level of "
     "it on its own, publishes money figures (median, percentiles, mean, histogram) only "
@@ -328,10 +344,6 @@ SPECTACULAR_SETTINGS["DESCRIPTION"] += (
     "`dominance`, `complement`), or `tails` when only `p10` and `p90` are withheld, or is "
     "`null`."
 )
-# Public salary pages: how long browsers and shared caches may reuse a page (seconds), and
-# how long the server keeps a rendered page (a new statistics run makes it stale sooner).
-SALARY_PAGE_MAX_AGE = int(os.environ.get("SALARY_PAGE_MAX_AGE", "300"))
-SALARY_PAGE_CACHE_SECONDS = int(os.environ.get("SALARY_PAGE_CACHE_SECONDS", str(60 * 60 * 24)))
 # Paths that are never cached pages: PageCacheMiddleware does not look them up.
 PAGE_CACHE_SKIP_PREFIXES = [
     "/admin/",
@@ -346,9 +358,6 @@ PAGE_CACHE_SKIP_PREFIXES = [
     "/robots.txt",
     "/sitemap.xml",
 ]
-# Partner API responses: the same two durations.
-API_MAX_AGE = int(os.environ.get("API_MAX_AGE", "300"))
-API_CACHE_SECONDS = int(os.environ.get("API_CACHE_SECONDS", str(60 * 60 * 24)))
 
 # --- Logging ------------------------------------------------------------------------------
 LOGGING = {
@@ -356,7 +365,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     # A Redis that is down or full: one warning a minute, not one per request.
     "filters": {"once_a_minute": {"()": "portal.cache.OncePerMinute"}},
     "loggers": {

@@ -9,7 +9,7 @@ from pathlib import Path
 from django.core.management.utils import get_random_secret_key
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, SECRET_KEY, env_bool, env_list
+from .base import ALLOWED_HOSTS, BASE_DIR, DEBUG, SECRET_KEY
 
 
 def local_secret_key(path: Path) -> str:
@@ -26,6 +26,6 @@ def local_secret_key(path: Path) -> str:
 
 
 SECRET_KEY = SECRET_KEY or local_secret_key(BASE_DIR / ".secret_key")
-DEBUG = env_bool("DEBUG", True)
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+DEBUG = True if DEBUG is None else DEBUG
+ALLOWED_HOSTS = ALLOWED_HOSTS or ["localhost", "127.0.0.1", "[::1]"]
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

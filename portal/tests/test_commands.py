@@ -1,8 +1,18 @@
 from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import call_command, get_commands
+from django.core.management.base import CommandError
+
+from articles.demo import ARTICLES
+from articles.models import ArticlePage
+from portal.management.commands import load_demo_data
+from salaries.demo import SPECIALIZATIONS, TECHNOLOGIES, demo_offers
+from salaries.models import Offer, Specialization
+from salaries.selectors import salary_stat_get
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +62,50 @@ def test_prepare_demo_points_the_site_at_the_demo_address(client, monkeypatch):
     # Absolute links that Wagtail builds now lead to the demo server.
     html = client.get("/articles/", HTTP_HOST="127.0.0.1:8000").content.decode()
     assert '<link rel="canonical" href="http://127.0.0.1:8000/articles/">' in html
+
+
+# --- load_demo_data: one command, for both apps ---
+
+
+def test_load_demo_data_is_one_command_and_the_portal_owns_it():
+    assert get_commands()["load_demo_data"] == "portal"
+    owners = [
+        app.label
+        for app in apps.get_app_configs()
+        if (Path(app.path) / "management" / "commands" / "load_demo_data.py").exists()
+    ]
+    assert owners == ["portal"]
+
+
+def test_load_demo_data_reports_the_catalogue_the_offers_and_the_articles():
+    out = StringIO()
+    call_command("load_demo_data", "--offers", "0", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert (
+        lines[0]
+        == f"Catalogue: {len(SPECIALIZATIONS)} specializations, {len(TECHNOLOGIES)} technologies."
+    )
+    assert lines[1].startswith("Demo data: 571 offers created, 0 updated in ")
+    assert lines[2] == f"Demo articles: {len(ARTICLES)} published, 0 already there."
+    assert Offer.objects.count() == 571
+    assert ArticlePage.objects.live().count() == len(ARTICLES)
+
+
+def test_load_demo_data_refuses_a_negative_count_and_writes_nothing():
+    with pytest.raises(CommandError, match="--offers must not be negative"):
+        call_command("load_demo_data", "--offers", "-1", stdout=StringIO())
+    assert not Specialization.objects.exists() and not Offer.objects.exists()
+
+
+def test_prepare_demo_loads_the_demo_and_its_statistics(monkeypatch):
+    """What ``make demo`` runs: the account, the data and the figures of the reference
+    page (the general offers are left out here to keep the test fast)."""
+    monkeypatch.delenv("DJANGO_SUPERUSER_PASSWORD", raising=False)
+    monkeypatch.setattr(load_demo_data, "demo_offers", lambda count: demo_offers(0))
+    out = StringIO()
+    call_command("prepare_demo", stdout=out)
+    stat = salary_stat_get(specialization="back-end", technology="flask", year=2024)
+    assert (stat.offers, stat.candidates, stat.median) == (571, 143, 7707)
+    assert ArticlePage.objects.live().count() == len(ARTICLES)
+    assert f"Demo articles: {len(ARTICLES)} published" in out.getvalue()
+    assert "admin / " in out.getvalue() and "shown only this once" in out.getvalue()

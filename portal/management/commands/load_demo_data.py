@@ -1,13 +1,16 @@
-"""Load the demo catalogue and offers. Safe to run again: offers are updated, never doubled."""
+"""``load_demo_data``: the demo catalogue, offers and articles, each written by its own
+service. Safe to run again: offers are updated, never doubled, and an article that already
+exists is left as the editors have it."""
 
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from tqdm import tqdm
 
+from articles.demo import ARTICLES
+from articles.services import articles_publish
+from salaries.catalogue import catalogue_update
 from salaries.demo import SPECIALIZATIONS, TECHNOLOGIES, demo_offers
-from salaries.models import Specialization, Technology
 from salaries.services import offers_import
 
 
@@ -15,7 +18,8 @@ class Command(BaseCommand):
     help = (
         "Load deterministic demo data: specializations and technologies with names and "
         "descriptions, and offers for 2021-2025 (Back-End × Flask × 2024 has 571 offers "
-        "and a $7,707 median). Run compute_salary_stats afterwards."
+        "and a $7,707 median), then publish the demo articles. Run compute_salary_stats "
+        "afterwards."
     )
 
     def add_arguments(self, parser):
@@ -29,7 +33,12 @@ class Command(BaseCommand):
     def handle(self, *args, offers, **options):
         if offers < 0:
             raise CommandError("--offers must not be negative")
-        self._load_catalogue()
+
+        catalogue_update(specializations=SPECIALIZATIONS, technologies=TECHNOLOGIES)
+        self.stdout.write(
+            f"Catalogue: {len(SPECIALIZATIONS)} specializations, {len(TECHNOLOGIES)} technologies."
+        )
+
         with tqdm(
             unit=" rows", file=sys.stderr, disable=not sys.stderr.isatty(), desc="Demo offers"
         ) as bar:
@@ -45,24 +54,9 @@ class Command(BaseCommand):
             )
         )
 
-    @transaction.atomic
-    def _load_catalogue(self) -> None:
-        for spec in SPECIALIZATIONS:
-            Specialization.objects.update_or_create(
-                slug=spec.slug,
-                defaults={
-                    "name": spec.name,
-                    "role_title": spec.role_title,
-                    "description": spec.description,
-                },
-            )
-        technologies = {}
-        for tech in TECHNOLOGIES:
-            technologies[tech.slug], _ = Technology.objects.update_or_create(
-                slug=tech.slug, defaults={"name": tech.name, "description": tech.description}
-            )
-        for tech in TECHNOLOGIES:
-            technologies[tech.slug].related.add(*(technologies[r] for r in tech.related))
+        published = articles_publish(articles=ARTICLES)
         self.stdout.write(
-            f"Catalogue: {len(SPECIALIZATIONS)} specializations, {len(TECHNOLOGIES)} technologies."
+            self.style.SUCCESS(
+                f"Demo articles: {published} published, {len(ARTICLES) - published} already there."
+            )
         )
