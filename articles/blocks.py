@@ -21,7 +21,7 @@ from wagtail.snippets.blocks import SnippetChooserBlock
 from salaries import selectors
 from salaries.charts import histogram_chart, money, ranking_chart
 from salaries.disclosure import withheld_reason
-from salaries.models import ALL, Seniority, slice_subject
+from salaries.models import Seniority, slice_subject, slug_or_all
 
 LANGUAGES = [
     ("python", "Python"),
@@ -62,14 +62,14 @@ def _year(value: str | None) -> int | None:
     return None if not value or value == LATEST else int(value)
 
 
-def latest_stat(specialization, technology, year: int | None = None):
-    """The published slice for the chosen topic (``None`` meaning all) in ``year`` or the
+def topic_stat(specialization, technology, year: int | None = None):
+    """The published slice for a block's topic (``None`` meaning all) in ``year`` or the
     newest year with data."""
-    spec_slug = specialization.slug if specialization else ALL
-    tech_slug = technology.slug if technology else ALL
-    if year:
-        return selectors.salary_stat_get(specialization=spec_slug, technology=tech_slug, year=year)
-    return selectors.salary_stat_history(specialization=spec_slug, technology=tech_slug).last()
+    return selectors.salary_stat_latest(
+        specialization=slug_or_all(specialization),
+        technology=slug_or_all(technology),
+        year=year,
+    )
 
 
 def specialization_chooser() -> SnippetChooserBlock:
@@ -217,7 +217,7 @@ class SeniorityTableBlock(blocks.StructBlock):
         context = super().get_context(value, parent_context)
         live = {}
         if value.get("show_live_median"):
-            stat = latest_stat(
+            stat = topic_stat(
                 value.get("specialization"), value.get("technology"), _year(value.get("year"))
             )
             if stat is not None:
@@ -347,7 +347,7 @@ class LiveSalaryBlock(blocks.StructBlock):
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
         year = value.get("year") or LATEST
-        stat = latest_stat(value.get("specialization"), value.get("technology"), _year(year))
+        stat = topic_stat(value.get("specialization"), value.get("technology"), _year(year))
         context["stat"] = stat
         context["subject"] = slice_subject(value.get("specialization"), value.get("technology"))
         context["year_label"] = year
@@ -378,7 +378,7 @@ class SalaryComparisonBlock(blocks.StructBlock):
         for tech in value.get("technologies") or []:
             if tech is None:
                 continue
-            stat = latest_stat(spec, tech, _year(year))
+            stat = topic_stat(spec, tech, _year(year))
             rows.append({"technology": tech, "stat": stat})
         published = [row for row in rows if row["stat"] is not None and row["stat"].published]
         context["rows"] = rows

@@ -24,7 +24,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from articles.blocks import ArticleStreamBlock, latest_stat
+from articles.blocks import ArticleStreamBlock, topic_stat
 from portal.query import one_value
 from salaries import selectors
 from salaries.caching import NO_PARAMS, cached_page, params_of, shared_view_params
@@ -267,7 +267,7 @@ class ArticlePage(CachedPageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         if self.has_topic:
-            stat = latest_stat(self.topic_specialization, self.topic_technology)
+            stat = topic_stat(self.topic_specialization, self.topic_technology)
             context["topic_stat"] = stat
             context["topic_subject"] = slice_subject(
                 self.topic_specialization, self.topic_technology

@@ -37,6 +37,7 @@ from salaries.authentication import key_prefix
 from salaries.caching import KEPT_HEADERS, NO_PARAMS, cache_key, cache_lookup, params_of
 from salaries.disclosure import disclosure_in_words
 from salaries.filters import MAX_YEAR, MIN_YEAR, SalaryStatFilter
+from salaries.models import slice_slug
 from salaries.pagination import MAX_PAGE_SIZE, citation
 from salaries.renderers import STAT_COLUMNS, CSVRenderer, plain_row, stat_row
 from salaries.schema import QUERY_ERRORS_REF
@@ -355,17 +356,17 @@ class SalaryStatDetailView(PartnerAPIMixin, generics.RetrieveAPIView):
     serializer_class = SalaryStatSerializer
 
     def get_object(self):
-        specialization, technology = self.kwargs["specialization"], self.kwargs["technology"]
+        specialization = slice_slug(self.kwargs["specialization"])
+        technology = slice_slug(self.kwargs["technology"])
         year = int(self.kwargs["year"])
         stat = selectors.salary_stat_get(
             specialization=specialization, technology=technology, year=year
         )
         if stat is None:
             raise exceptions.NotFound(
-                f"No published statistics for {specialization.lower()} × "
-                f"{technology.lower()} × {year}. The history of the slice "
-                f"(/api/v1/stats/{specialization.lower()}/{technology.lower()}/) lists its "
-                "years; /api/v1/specializations/ and /api/v1/technologies/ list the slugs."
+                f"No published statistics for {specialization} × {technology} × {year}. The "
+                f"history of the slice (/api/v1/stats/{specialization}/{technology}/) lists "
+                "its years; /api/v1/specializations/ and /api/v1/technologies/ list the slugs."
             )
         return stat
 
@@ -408,7 +409,7 @@ class SalaryStatHistoryView(PartnerAPIMixin, generics.GenericAPIView):
         return self.cached(request, partial(self._history, request, specialization, technology))
 
     def _history(self, request, specialization: str, technology: str) -> Response:
-        specialization, technology = specialization.lower(), technology.lower()
+        specialization, technology = slice_slug(specialization), slice_slug(technology)
         stats = list(
             selectors.salary_stat_history(specialization=specialization, technology=technology)
         )
