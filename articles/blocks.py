@@ -19,7 +19,7 @@ from wagtail.images.blocks import ImageBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 from salaries import selectors
-from salaries.charts import histogram_chart, money, ranking_chart
+from salaries.charts import median_ranking_chart, slice_histogram_chart
 from salaries.disclosure import withheld_reason
 from salaries.models import Seniority, slice_subject, slug_or_all
 
@@ -232,7 +232,6 @@ class SeniorityTableBlock(blocks.StructBlock):
                     "row": row,
                     "label": Seniority(row["level"]).label,
                     "median": median,
-                    "median_display": money(median) if median is not None else "",
                     "reason": withheld_reason(figures.get("withheld")),
                     "outside": median is not None
                     and not (row["salary_from"] <= median <= row["salary_to"]),
@@ -352,9 +351,7 @@ class LiveSalaryBlock(blocks.StructBlock):
         context["subject"] = slice_subject(value.get("specialization"), value.get("technology"))
         context["year_label"] = year
         if stat is not None and stat.published and value.get("show_histogram"):
-            context["histogram_svg"] = histogram_chart(
-                stat.histogram, median=stat.median, subject=f"{stat.subject}, {stat.year}"
-            ).render(f"live-{stat.pk}")
+            context["histogram_svg"] = slice_histogram_chart(stat).render(f"live-{stat.pk}")
         return context
 
 
@@ -380,27 +377,15 @@ class SalaryComparisonBlock(blocks.StructBlock):
                 continue
             stat = topic_stat(spec, tech, _year(year))
             rows.append({"technology": tech, "stat": stat})
-        published = [row for row in rows if row["stat"] is not None and row["stat"].published]
+        published = [
+            row["stat"] for row in rows if row["stat"] is not None and row["stat"].published
+        ]
         context["rows"] = rows
         if published:
-            ordered = sorted(published, key=lambda row: -row["stat"].median)
-            context["chart_svg"] = ranking_chart(
-                [
-                    (
-                        row["technology"].name,
-                        row["stat"].median,
-                        money(row["stat"].median),
-                        row["stat"].get_absolute_url(),
-                    )
-                    for row in ordered
-                ],
-                title=f"Median salary expectation: {slice_subject(spec, None)}",
-                description=", ".join(
-                    f"{row['technology'].name} {money(row['stat'].median)} ({row['stat'].year})"
-                    for row in ordered
-                ),
-                value_heading="Median",
-            ).render("compare-" + "-".join(str(row["technology"].pk) for row in ordered))
+            ordered = sorted(published, key=lambda stat: -stat.median)
+            context["chart_svg"] = median_ranking_chart(
+                ordered, title=f"Median salary expectation: {slice_subject(spec, None)}"
+            ).render("compare-" + "-".join(str(stat.technology_id) for stat in ordered))
         return context
 
 

@@ -28,7 +28,7 @@ from articles.blocks import ArticleStreamBlock, topic_stat
 from portal.query import one_value
 from salaries import selectors
 from salaries.caching import NO_PARAMS, cached_page, params_of, shared_view_params
-from salaries.charts import histogram_chart, money, ranking_chart
+from salaries.charts import offers_ranking_chart, slice_histogram_chart
 from salaries.models import slice_subject
 
 ARTICLES_PER_PAGE = 12
@@ -99,14 +99,8 @@ class HomePage(CachedPageMixin, Page):
         if years:
             top = selectors.salary_stat_ranking(specialization="all", year=years[0])[:10]
             context["demand_year"] = years[0]
-            context["demand_svg"] = ranking_chart(
-                [
-                    (row.technology.name, row.offers, f"{row.offers:,}", row.get_absolute_url())
-                    for row in top
-                ],
-                title=f"Most demanded technologies in {years[0]}, by job offers",
-                description=", ".join(f"{row.technology.name} {row.offers:,}" for row in top),
-                value_heading="Offers",
+            context["demand_svg"] = offers_ranking_chart(
+                top, title=f"Most demanded technologies in {years[0]}, by job offers"
             ).render("demand")
         return context
 
@@ -273,10 +267,9 @@ class ArticlePage(CachedPageMixin, Page):
                 self.topic_specialization, self.topic_technology
             )
             if stat is not None and stat.published:
-                context["topic_histogram_svg"] = histogram_chart(
-                    stat.histogram, median=stat.median, subject=f"{stat.subject}, {stat.year}"
-                ).render("topic-histogram")
-                context["topic_median"] = money(stat.median)
+                context["topic_histogram_svg"] = slice_histogram_chart(stat).render(
+                    "topic-histogram"
+                )
         context["toc"] = self.headings()
         context["json_ld"] = {
             "@context": "https://schema.org",

@@ -8,11 +8,11 @@ from salaries.charts import (
     TrendPoint,
     fold_histogram,
     histogram_chart,
-    money,
     percentile_strip,
     ranking_chart,
     trend_chart,
 )
+from salaries.formatting import money
 from salaries.stats import band_label
 
 
