@@ -21,6 +21,7 @@ from wagtail.snippets.blocks import SnippetChooserBlock
 from salaries import selectors
 from salaries.charts import median_ranking_chart, slice_histogram_chart
 from salaries.disclosure import withheld_reason
+from salaries.filters import MAX_YEAR, MIN_YEAR
 from salaries.models import Seniority, slice_subject, slug_or_all
 
 LANGUAGES = [
@@ -97,8 +98,8 @@ class YearChoiceBlock(blocks.CharBlock):
 
     def clean(self, value):
         value = (super().clean(value) or LATEST).strip().lower()
-        if value != LATEST and not (value.isdigit() and 2000 <= int(value) <= 2100):
-            raise ValidationError('Enter a year from 2000 to 2100, or "latest".')
+        if value != LATEST and not (value.isdigit() and MIN_YEAR <= int(value) <= MAX_YEAR):
+            raise ValidationError(f'Enter a year from {MIN_YEAR} to {MAX_YEAR}, or "latest".')
         return value
 
 

@@ -16,9 +16,9 @@ from django.urls import reverse
 from rest_framework_api_key.models import AbstractAPIKey
 
 from salaries.disclosure import Withheld, withheld_reason
+from salaries.stats import MAX_SALARY
 
 ALL = "all"  # the reserved slug: every specialization or every technology
-MAX_SALARY = 100_000  # the highest monthly salary an offer may state, in whole dollars
 
 # The slug of a specialization or technology, wherever one is made (import, admin):
 # lower-case ASCII letters, digits and hyphens, at most 50 characters, starting with a

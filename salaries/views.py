@@ -403,7 +403,6 @@ def explorer(request: HttpRequest):
     if not data.get("technology"):
         queryset = queryset.filter(technology__isnull=False)
     filterset = SalaryStatFilter(data, queryset=queryset)
-    context["filters"] = filterset.form
     context["selected"] = data
     if not filterset.is_valid():
         context["errors"] = filterset.errors

@@ -13,6 +13,7 @@ from articles.blocks import ArticleStreamBlock, SeniorityRowBlock, YearChoiceBlo
 from articles.models import ArticlePage
 from portal.tests.support import text_of
 from salaries.factories import add_offers
+from salaries.filters import MAX_YEAR, MIN_YEAR
 from salaries.selectors import salary_stat_get, salary_stat_history
 from salaries.services import salary_stats_refresh
 
@@ -234,6 +235,15 @@ def test_year_choice_accepts_a_year_or_latest_and_explains_anything_else():
     for bad in ("20x4", "1999", "next"):
         with pytest.raises(ValidationError, match="Enter a year from 2000 to 2100"):
             block.clean(bad)
+
+
+def test_year_choice_takes_the_years_the_explorer_and_api_take():
+    block = YearChoiceBlock()
+    assert block.clean(str(MIN_YEAR)) == str(MIN_YEAR)
+    assert block.clean(str(MAX_YEAR)) == str(MAX_YEAR)
+    for bad in (MIN_YEAR - 1, MAX_YEAR + 1):
+        with pytest.raises(ValidationError, match=f"from {MIN_YEAR} to {MAX_YEAR}"):
+            block.clean(str(bad))
 
 
 def test_seniority_row_with_an_upside_down_range_is_refused():

@@ -246,6 +246,19 @@ def test_history_lists_every_year_of_a_slice_oldest_first(api, published):
     assert api.get("/api/v1/stats/ALL/Flask/").json()["count"] == 2
 
 
+@pytest.mark.parametrize(
+    "path", ["/api/v1/stats.json", "/api/v1/stats.csv", "/api/v1/technologies.json"]
+)
+def test_the_format_is_a_query_parameter_not_a_suffix(api, published, path):
+    response = api.get(path)
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    listing = api.get(path.replace(".", "/?format="))
+    assert listing.status_code == 200 and listing["Content-Type"].startswith(
+        "application/json" if path.endswith(".json") else "text/csv"
+    )
+
+
 @pytest.mark.parametrize("path", ["/api/v1/stats/nope/flask/", "/api/v1/stats/front-end/flask/"])
 def test_history_of_a_slice_without_offers_is_a_json_404(api, published, path):
     response = api.get(path)
