@@ -97,8 +97,9 @@ def withheld_slices(catalogue):
     offers("back-end", "flask", [DOMINATED_SALARY] * 5, candidate=next(people))
     offers("back-end", "flask", [DOMINATED_SALARY] * 5, seniority="senior")
     for i in range(4):
-        offers("front-end", "react", [5000 + 100 * j for j in range(2 + i % 2)],
-               candidate=next(people))  # fmt: skip
+        offers(
+            "front-end", "react", [5000 + 100 * j for j in range(2 + i % 2)], candidate=next(people)
+        )
     offers("back-end", "django", range(4000, 4801, 100))
     for person in [next(people) for _ in range(5)]:
         offers("back-end", "fastapi", [6000, 6200], candidate=person, seniority="senior")

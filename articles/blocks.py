@@ -207,12 +207,22 @@ class SeniorityTableBlock(blocks.StructBlock):
         preview_value = {
             "caption": "Back-end developers with Flask",
             "rows": [
-                {"level": "junior", "years": "0–2 years", "salary_from": 1500,
-                 "salary_to": 3000, "responsibilities": "Fixes bugs, writes small endpoints."},
-                {"level": "senior", "years": "5–8 years", "salary_from": 6000,
-                 "salary_to": 9000, "responsibilities": "Designs services, mentors."},
+                {
+                    "level": "junior",
+                    "years": "0–2 years",
+                    "salary_from": 1500,
+                    "salary_to": 3000,
+                    "responsibilities": "Fixes bugs, writes small endpoints.",
+                },
+                {
+                    "level": "senior",
+                    "years": "5–8 years",
+                    "salary_from": 6000,
+                    "salary_to": 9000,
+                    "responsibilities": "Designs services, mentors.",
+                },
             ],
-        }  # fmt: skip
+        }
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)

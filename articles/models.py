@@ -271,20 +271,21 @@ class ArticlePage(CachedPageMixin, Page):
                     "topic-histogram"
                 )
         context["toc"] = self.headings()
+        site = {"@type": "Organization", "name": settings.WAGTAIL_SITE_NAME}
         context["json_ld"] = {
             "@context": "https://schema.org",
             "@type": "Article",
             "headline": self.title,
             "description": self.search_description or self.intro,
             "datePublished": self.date.isoformat(),
-            "dateModified": (self.last_published_at or self.latest_revision_created_at or
-                             timezone.now()).isoformat(),
-            "author": {"@type": "Person", "name": self.author} if self.author else
-            {"@type": "Organization", "name": settings.WAGTAIL_SITE_NAME},
-            "publisher": {"@type": "Organization", "name": settings.WAGTAIL_SITE_NAME},
+            "dateModified": (
+                self.last_published_at or self.latest_revision_created_at or timezone.now()
+            ).isoformat(),
+            "author": {"@type": "Person", "name": self.author} if self.author else site,
+            "publisher": site,
             "mainEntityOfPage": self.get_full_url(request),
             "keywords": [tag.name for tag in self.tags.all()],
-        }  # fmt: skip
+        }
         return context
 
 

@@ -249,11 +249,15 @@ BAD_QUERY = OpenApiResponse(
     examples=[
         OpenApiExample(
             "Unknown slug",
-            value={"specialization": ['Unknown specialization "back-ned". Use "all" or a slug '
-                                      "from the specialization list."]},
+            value={
+                "specialization": [
+                    'Unknown specialization "back-ned". Use "all" or a slug '
+                    "from the specialization list."
+                ]
+            },
         )
     ],
-)  # fmt: skip
+)
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such slice, page or item.")
 FORMAT = OpenApiParameter(
     "format",
@@ -329,11 +333,10 @@ SLICE_PATH = [
         "`ordering` says otherwise. Slices without money figures sort last either way.",
         tags=["stats"],
         parameters=[FORMAT],
-        responses={200: SalaryStatSerializer(many=True), 400: BAD_QUERY, 404: NOT_FOUND,
-                   **ERRORS},
+        responses={200: SalaryStatSerializer(many=True), 400: BAD_QUERY, 404: NOT_FOUND, **ERRORS},
         examples=[OpenApiExample("A slice", value=SLICE_EXAMPLE, response_only=True)],
     )
-)  # fmt: skip
+)
 class SalaryStatViewSet(PartnerAPIMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Published salary statistics, one item per slice (specialization × technology × year)."""
 

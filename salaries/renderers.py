@@ -34,9 +34,20 @@ BAND_STARTS = range(0, MAX_SALARY + 1, BAND_WIDTH)
 LEVEL_FIELDS = ("offers", "candidates", "median", "p25", "p75", "withheld")
 LEVELS = [level.value for level in Seniority]
 STAT_HEAD = [
-    "specialization", "technology", "year", "offers", "candidates",
-    "median", "mean", "p10", "p25", "p75", "p90", "withheld", "computed_at",
-]  # fmt: skip
+    "specialization",
+    "technology",
+    "year",
+    "offers",
+    "candidates",
+    "median",
+    "mean",
+    "p10",
+    "p25",
+    "p75",
+    "p90",
+    "withheld",
+    "computed_at",
+]
 STAT_TAIL = ["url", "methodology", "min_sample_size"]
 STAT_COLUMNS = [
     *STAT_HEAD,

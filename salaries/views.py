@@ -216,7 +216,7 @@ def salary_page(request: HttpRequest, specialization: str, technology: str, year
                 "change": _change(row.median, prev.median) if prev else None,
             }
             for prev, row in zip([None, *history], history, strict=False)
-        ],  # fmt: skip
+        ],
         "article": topic_article_get(
             specialization=stat.specialization, technology=stat.technology
         ),
@@ -234,9 +234,15 @@ def salary_page(request: HttpRequest, specialization: str, technology: str, year
             for band in stat.histogram
         ]
         context["strip_svg"] = percentile_strip(
-            p10=stat.p10, p25=stat.p25, median=stat.median, p75=stat.p75, p90=stat.p90,
-            mean=stat.mean, low=stat.histogram[0]["from"], high=stat.histogram[-1]["to"],
-        ).render("strip")  # fmt: skip
+            p10=stat.p10,
+            p25=stat.p25,
+            median=stat.median,
+            p75=stat.p75,
+            p90=stat.p90,
+            mean=stat.mean,
+            low=stat.histogram[0]["from"],
+            high=stat.histogram[-1]["to"],
+        ).render("strip")
         context["json_ld"] = _salary_json_ld(stat, url)
     response = render(request, "salaries/salary_page.html", context)
     if not stat.published:

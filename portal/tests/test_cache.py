@@ -149,8 +149,9 @@ def test_pages_the_api_and_limits_keep_working_when_redis_is_full(
 ):
     from django.core.cache import caches
 
-    settings.CACHES = {"default": {"BACKEND": "portal.cache.PortalRedisCache",
-                                   "LOCATION": full_redis}}  # fmt: skip
+    settings.CACHES = {
+        "default": {"BACKEND": "portal.cache.PortalRedisCache", "LOCATION": full_redis}
+    }
     assert caches["default"].__class__ is PortalRedisCache
     statuses = set()
     for number in range(20):  # junk query strings, each a would-be new entry

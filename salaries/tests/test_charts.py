@@ -18,10 +18,14 @@ from salaries.stats import band_label
 
 def bands_from(start: int, counts: list[int]) -> list[dict]:
     return [
-        {"from": start + 500 * i, "to": start + 500 * (i + 1), "label": band_label(start + 500 * i),
-         "offers": n}
+        {
+            "from": start + 500 * i,
+            "to": start + 500 * (i + 1),
+            "label": band_label(start + 500 * i),
+            "offers": n,
+        }
         for i, n in enumerate(counts)
-    ]  # fmt: skip
+    ]
 
 
 histograms = st.builds(

@@ -413,7 +413,7 @@ good_record = st.fixed_dictionaries(
         "technologies": st.sampled_from(["python", "python;flask", "react"]),
         "salary": st.integers(1, 100_000),
     }
-)  # fmt: skip
+)
 bad_change = st.sampled_from(
     [
         {"salary": "7k"},
