@@ -9,7 +9,8 @@ from django.core.files.images import ImageFile
 from PIL import Image as PILImage
 from wagtail.images.models import Image
 
-from articles.models import ArticleIndexPage, ArticlePage, HomePage
+from articles.factories import ArticlePageFactory
+from articles.models import ArticleIndexPage, HomePage
 from salaries.factories import (
     CandidateFactory,
     OfferFactory,
@@ -124,26 +125,13 @@ def index():
 @pytest.fixture
 def make_article(index):
     """Publish an article under the Articles section; ``body`` in StreamField's stored form."""
-    counter = iter(range(1, 1000))
 
     def make(body=(), *, title=None, tags=(), publish=True, **fields):
-        number = next(counter)
-        page = ArticlePage(
-            title=title or f"Article {number}",
-            slug=fields.pop("slug", f"article-{number}"),
-            intro=fields.pop("intro", f"Intro of article {number}."),
-            body=list(body),
-            live=publish,
-            **fields,
+        if title is not None:
+            fields["title"] = title
+        return ArticlePageFactory(
+            parent=index, body=list(body), tags=list(tags), live=publish, **fields
         )
-        index.add_child(instance=page)
-        if tags:
-            page.tags.add(*tags)
-        revision = page.save_revision()
-        if publish:
-            revision.publish()
-        page.refresh_from_db()
-        return page
 
     return make
 
