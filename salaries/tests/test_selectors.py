@@ -230,3 +230,24 @@ def test_an_unknown_prefix_is_remembered_as_missing(django_assert_num_queries):
     with django_assert_num_queries(0):
         assert partner_key_get(prefix="nosuchkey") is None
         assert partner_key_get(prefix="nosuchkey", cached=False) is None
+
+
+@pytest.mark.django_db
+def test_lists_read_names_and_links_without_a_query_per_row(published, django_assert_num_queries):
+    """Pages print each row's names and link: that costs the list's one query, however
+    many rows there are."""
+    with django_assert_num_queries(1):
+        ranking = salary_stat_ranking(specialization="all", year=2024)
+        assert [stat.get_absolute_url() for stat in ranking] and [
+            stat.technology.name for stat in ranking
+        ]
+    flask = salary_stat_get(specialization="back-end", technology="flask", year=2024)
+    with django_assert_num_queries(1):
+        assert [(stat.technology.name, stat.subject) for stat in salary_stat_related(stat=flask)]
+    with django_assert_num_queries(1):
+        assert [stat.get_absolute_url() for stat in salary_stat_sitemap()]
+    with django_assert_num_queries(1):
+        assert [
+            stat.get_absolute_url()
+            for stat in salary_stat_history(specialization="back-end", technology="flask")
+        ]
