@@ -506,8 +506,10 @@ def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
 def partner_guide(request: HttpRequest) -> HttpResponse:
     """``/api/``: what the figures mean, how to get a key, examples, limits, policy."""
     base = request.build_absolute_uri("/").rstrip("/")
-    example = selectors.salary_stat_queryset().filter(
-        specialization__isnull=False, technology__isnull=False, median__isnull=False
+    example = (
+        selectors.salary_stat_queryset()
+        .without_rollups(specialization=True, technology=True)
+        .filter(median__isnull=False)
     )
     example = example.order_by("-year", "-offers").first()
     return render(

@@ -225,6 +225,17 @@ class SalaryStatQuerySet(models.QuerySet):
             lookups.update(slice_lookup("technology", technology))
         return self.filter(**lookups)
 
+    def without_rollups(
+        self, *, specialization: bool = False, technology: bool = False
+    ) -> "SalaryStatQuerySet":
+        """Leave out the roll-up rows (``all``) on the sides asked for."""
+        lookups = {}
+        if specialization:
+            lookups["specialization__isnull"] = False
+        if technology:
+            lookups["technology__isnull"] = False
+        return self.filter(**lookups)
+
 
 class SalaryStat(models.Model):
     """The published figures of one slice: (specialization or all, technology or all, year).

@@ -89,15 +89,9 @@ def salary_stat_related(*, stat: SalaryStat, limit: int = 8) -> list[SalaryStat]
     same_scope = (
         salary_stat_queryset()
         .defer("histogram", "by_seniority")
-        .filter(
-            year=stat.year,
-            technology__isnull=False,
-            **(
-                {"specialization": stat.specialization_id}
-                if stat.specialization_id
-                else {"specialization__isnull": True}
-            ),
-        )
+        .cell(specialization=stat.specialization_slug)
+        .without_rollups(technology=True)
+        .filter(year=stat.year)
     )
     if stat.technology_id:
         related = list(
@@ -116,7 +110,8 @@ def salary_stat_ranking(*, specialization: str, year: int) -> list[SalaryStat]:
     return list(
         salary_stat_queryset()
         .cell(specialization=specialization)
-        .filter(year=year, technology__isnull=False)
+        .without_rollups(technology=True)
+        .filter(year=year)
         .order_by("-offers", "technology__name")
     )
 

@@ -403,11 +403,11 @@ def explorer(request: HttpRequest):
         data["year"] = str(years[0])
     if not data.get("ordering"):
         data["ordering"] = "-offers"
-    queryset = selectors.salary_stat_queryset()
-    if not data.get("specialization"):
-        queryset = queryset.filter(specialization__isnull=False)
-    if not data.get("technology"):
-        queryset = queryset.filter(technology__isnull=False)
+    # A filter left empty means "any" specialization or technology: the named ones, not
+    # their roll-up ("all", chosen on its own).
+    queryset = selectors.salary_stat_queryset().without_rollups(
+        specialization=not data.get("specialization"), technology=not data.get("technology")
+    )
     filterset = SalaryStatFilter(data, queryset=queryset)
     context["selected"] = data
     if not filterset.is_valid():

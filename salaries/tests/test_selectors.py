@@ -251,3 +251,16 @@ def test_lists_read_names_and_links_without_a_query_per_row(published, django_as
             stat.get_absolute_url()
             for stat in salary_stat_history(specialization="back-end", technology="flask")
         ]
+
+
+@pytest.mark.django_db
+def test_any_leaves_out_the_roll_ups_that_all_names(published):
+    """The explorer's "any technology" lists the named technologies; "all" is the roll-up."""
+    named = SalaryStat.objects.filter(year=2024).without_rollups(technology=True)
+    assert None not in {stat.technology_id for stat in named}
+    assert None in {stat.specialization_id for stat in named}, "the other side stays open"
+    both = SalaryStat.objects.without_rollups(specialization=True, technology=True)
+    assert all(stat.specialization_id and stat.technology_id for stat in both)
+    rollups = SalaryStat.objects.filter(year=2024).cell(technology="all")
+    assert {stat.technology_id for stat in rollups} == {None}
+    assert named.count() + rollups.count() == SalaryStat.objects.filter(year=2024).count()
