@@ -9,7 +9,8 @@ from django.core.files.images import ImageFile
 from PIL import Image as PILImage
 from wagtail.images.models import Image
 
-from articles.models import ArticleIndexPage, ArticlePage, HomePage
+from articles.factories import ArticlePageFactory
+from articles.models import ArticleIndexPage, HomePage
 from salaries.factories import (
     CandidateFactory,
     OfferFactory,
@@ -97,8 +98,9 @@ def withheld_slices(catalogue):
     offers("back-end", "flask", [DOMINATED_SALARY] * 5, candidate=next(people))
     offers("back-end", "flask", [DOMINATED_SALARY] * 5, seniority="senior")
     for i in range(4):
-        offers("front-end", "react", [5000 + 100 * j for j in range(2 + i % 2)],
-               candidate=next(people))  # fmt: skip
+        offers(
+            "front-end", "react", [5000 + 100 * j for j in range(2 + i % 2)], candidate=next(people)
+        )
     offers("back-end", "django", range(4000, 4801, 100))
     for person in [next(people) for _ in range(5)]:
         offers("back-end", "fastapi", [6000, 6200], candidate=person, seniority="senior")
@@ -123,26 +125,13 @@ def index():
 @pytest.fixture
 def make_article(index):
     """Publish an article under the Articles section; ``body`` in StreamField's stored form."""
-    counter = iter(range(1, 1000))
 
     def make(body=(), *, title=None, tags=(), publish=True, **fields):
-        number = next(counter)
-        page = ArticlePage(
-            title=title or f"Article {number}",
-            slug=fields.pop("slug", f"article-{number}"),
-            intro=fields.pop("intro", f"Intro of article {number}."),
-            body=list(body),
-            live=publish,
-            **fields,
+        if title is not None:
+            fields["title"] = title
+        return ArticlePageFactory(
+            parent=index, body=list(body), tags=list(tags), live=publish, **fields
         )
-        index.add_child(instance=page)
-        if tags:
-            page.tags.add(*tags)
-        revision = page.save_revision()
-        if publish:
-            revision.publish()
-        page.refresh_from_db()
-        return page
 
     return make
 

@@ -19,9 +19,10 @@ from wagtail.images.blocks import ImageBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 from salaries import selectors
-from salaries.charts import histogram_chart, money, ranking_chart
+from salaries.charts import median_ranking_chart, slice_histogram_chart
 from salaries.disclosure import withheld_reason
-from salaries.models import ALL, Seniority, slice_subject
+from salaries.filters import MAX_YEAR, MIN_YEAR
+from salaries.models import Seniority, slice_subject, slug_or_all
 
 LANGUAGES = [
     ("python", "Python"),
@@ -62,14 +63,14 @@ def _year(value: str | None) -> int | None:
     return None if not value or value == LATEST else int(value)
 
 
-def latest_stat(specialization, technology, year: int | None = None):
-    """The published slice for the chosen topic (``None`` meaning all) in ``year`` or the
+def topic_stat(specialization, technology, year: int | None = None):
+    """The published slice for a block's topic (``None`` meaning all) in ``year`` or the
     newest year with data."""
-    spec_slug = specialization.slug if specialization else ALL
-    tech_slug = technology.slug if technology else ALL
-    if year:
-        return selectors.salary_stat_get(specialization=spec_slug, technology=tech_slug, year=year)
-    return selectors.salary_stat_history(specialization=spec_slug, technology=tech_slug).last()
+    return selectors.salary_stat_latest(
+        specialization=slug_or_all(specialization),
+        technology=slug_or_all(technology),
+        year=year,
+    )
 
 
 def specialization_chooser() -> SnippetChooserBlock:
@@ -97,8 +98,8 @@ class YearChoiceBlock(blocks.CharBlock):
 
     def clean(self, value):
         value = (super().clean(value) or LATEST).strip().lower()
-        if value != LATEST and not (value.isdigit() and 2000 <= int(value) <= 2100):
-            raise ValidationError('Enter a year from 2000 to 2100, or "latest".')
+        if value != LATEST and not (value.isdigit() and MIN_YEAR <= int(value) <= MAX_YEAR):
+            raise ValidationError(f'Enter a year from {MIN_YEAR} to {MAX_YEAR}, or "latest".')
         return value
 
 
@@ -206,18 +207,28 @@ class SeniorityTableBlock(blocks.StructBlock):
         preview_value = {
             "caption": "Back-end developers with Flask",
             "rows": [
-                {"level": "junior", "years": "0–2 years", "salary_from": 1500,
-                 "salary_to": 3000, "responsibilities": "Fixes bugs, writes small endpoints."},
-                {"level": "senior", "years": "5–8 years", "salary_from": 6000,
-                 "salary_to": 9000, "responsibilities": "Designs services, mentors."},
+                {
+                    "level": "junior",
+                    "years": "0–2 years",
+                    "salary_from": 1500,
+                    "salary_to": 3000,
+                    "responsibilities": "Fixes bugs, writes small endpoints.",
+                },
+                {
+                    "level": "senior",
+                    "years": "5–8 years",
+                    "salary_from": 6000,
+                    "salary_to": 9000,
+                    "responsibilities": "Designs services, mentors.",
+                },
             ],
-        }  # fmt: skip
+        }
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
         live = {}
         if value.get("show_live_median"):
-            stat = latest_stat(
+            stat = topic_stat(
                 value.get("specialization"), value.get("technology"), _year(value.get("year"))
             )
             if stat is not None:
@@ -232,7 +243,6 @@ class SeniorityTableBlock(blocks.StructBlock):
                     "row": row,
                     "label": Seniority(row["level"]).label,
                     "median": median,
-                    "median_display": money(median) if median is not None else "",
                     "reason": withheld_reason(figures.get("withheld")),
                     "outside": median is not None
                     and not (row["salary_from"] <= median <= row["salary_to"]),
@@ -347,14 +357,12 @@ class LiveSalaryBlock(blocks.StructBlock):
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
         year = value.get("year") or LATEST
-        stat = latest_stat(value.get("specialization"), value.get("technology"), _year(year))
+        stat = topic_stat(value.get("specialization"), value.get("technology"), _year(year))
         context["stat"] = stat
         context["subject"] = slice_subject(value.get("specialization"), value.get("technology"))
         context["year_label"] = year
         if stat is not None and stat.published and value.get("show_histogram"):
-            context["histogram_svg"] = histogram_chart(
-                stat.histogram, median=stat.median, subject=f"{stat.subject}, {stat.year}"
-            ).render(f"live-{stat.pk}")
+            context["histogram_svg"] = slice_histogram_chart(stat).render(f"live-{stat.pk}")
         return context
 
 
@@ -378,29 +386,17 @@ class SalaryComparisonBlock(blocks.StructBlock):
         for tech in value.get("technologies") or []:
             if tech is None:
                 continue
-            stat = latest_stat(spec, tech, _year(year))
+            stat = topic_stat(spec, tech, _year(year))
             rows.append({"technology": tech, "stat": stat})
-        published = [row for row in rows if row["stat"] is not None and row["stat"].published]
+        published = [
+            row["stat"] for row in rows if row["stat"] is not None and row["stat"].published
+        ]
         context["rows"] = rows
         if published:
-            ordered = sorted(published, key=lambda row: -row["stat"].median)
-            context["chart_svg"] = ranking_chart(
-                [
-                    (
-                        row["technology"].name,
-                        row["stat"].median,
-                        money(row["stat"].median),
-                        row["stat"].get_absolute_url(),
-                    )
-                    for row in ordered
-                ],
-                title=f"Median salary expectation: {slice_subject(spec, None)}",
-                description=", ".join(
-                    f"{row['technology'].name} {money(row['stat'].median)} ({row['stat'].year})"
-                    for row in ordered
-                ),
-                value_heading="Median",
-            ).render("compare-" + "-".join(str(row["technology"].pk) for row in ordered))
+            ordered = sorted(published, key=lambda stat: -stat.median)
+            context["chart_svg"] = median_ranking_chart(
+                ordered, title=f"Median salary expectation: {slice_subject(spec, None)}"
+            ).render("compare-" + "-".join(str(stat.technology_id) for stat in ordered))
         return context
 
 

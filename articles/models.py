@@ -24,11 +24,11 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from articles.blocks import ArticleStreamBlock, latest_stat
+from articles.blocks import ArticleStreamBlock, topic_stat
 from portal.query import one_value
 from portal.response_cache import NO_PARAMS, cached_page, params_of, shared_view_params
 from salaries import selectors
-from salaries.charts import histogram_chart, money, ranking_chart
+from salaries.charts import offers_ranking_chart, slice_histogram_chart
 from salaries.models import slice_subject
 
 ARTICLES_PER_PAGE = 12
@@ -99,14 +99,8 @@ class HomePage(CachedPageMixin, Page):
         if years:
             top = selectors.salary_stat_ranking(specialization="all", year=years[0])[:10]
             context["demand_year"] = years[0]
-            context["demand_svg"] = ranking_chart(
-                [
-                    (row.technology.name, row.offers, f"{row.offers:,}", row.get_absolute_url())
-                    for row in top
-                ],
-                title=f"Most demanded technologies in {years[0]}, by job offers",
-                description=", ".join(f"{row.technology.name} {row.offers:,}" for row in top),
-                value_heading="Offers",
+            context["demand_svg"] = offers_ranking_chart(
+                top, title=f"Most demanded technologies in {years[0]}, by job offers"
             ).render("demand")
         return context
 
@@ -267,31 +261,31 @@ class ArticlePage(CachedPageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         if self.has_topic:
-            stat = latest_stat(self.topic_specialization, self.topic_technology)
+            stat = topic_stat(self.topic_specialization, self.topic_technology)
             context["topic_stat"] = stat
             context["topic_subject"] = slice_subject(
                 self.topic_specialization, self.topic_technology
             )
             if stat is not None and stat.published:
-                context["topic_histogram_svg"] = histogram_chart(
-                    stat.histogram, median=stat.median, subject=f"{stat.subject}, {stat.year}"
-                ).render("topic-histogram")
-                context["topic_median"] = money(stat.median)
+                context["topic_histogram_svg"] = slice_histogram_chart(stat).render(
+                    "topic-histogram"
+                )
         context["toc"] = self.headings()
+        site = {"@type": "Organization", "name": settings.WAGTAIL_SITE_NAME}
         context["json_ld"] = {
             "@context": "https://schema.org",
             "@type": "Article",
             "headline": self.title,
             "description": self.search_description or self.intro,
             "datePublished": self.date.isoformat(),
-            "dateModified": (self.last_published_at or self.latest_revision_created_at or
-                             timezone.now()).isoformat(),
-            "author": {"@type": "Person", "name": self.author} if self.author else
-            {"@type": "Organization", "name": settings.WAGTAIL_SITE_NAME},
-            "publisher": {"@type": "Organization", "name": settings.WAGTAIL_SITE_NAME},
+            "dateModified": (
+                self.last_published_at or self.latest_revision_created_at or timezone.now()
+            ).isoformat(),
+            "author": {"@type": "Person", "name": self.author} if self.author else site,
+            "publisher": site,
             "mainEntityOfPage": self.get_full_url(request),
             "keywords": [tag.name for tag in self.tags.all()],
-        }  # fmt: skip
+        }
         return context
 
 

@@ -91,8 +91,9 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = SubscribeForm(request.POST)
         if _over_rate_limit(request):
-            return render(request, "newsletter/subscribe.html", {"form": form, "limited": True},
-                          status=429)  # fmt: skip
+            return render(
+                request, "newsletter/subscribe.html", {"form": form, "limited": True}, status=429
+            )
         if form.is_valid():
             if not form.cleaned_data["website"]:
                 subscriber_subscribe(

@@ -23,15 +23,10 @@ from articles.views import search_terms
 from portal.query import repeated_message, whole_number
 from salaries import api as salaries_api
 
-
-class PortalAPIRouter(DefaultRouter):
-    """The browsable root lists every endpoint registered below. The format is chosen with
-    ``?format=`` (as the schema says), not with a ``.json`` / ``.csv`` suffix."""
-
-    include_format_suffixes = False
-
-
-router = PortalAPIRouter()
+# The browsable root lists every endpoint registered below. The format is chosen with
+# ``?format=`` (as the schema says), not with a ``.json`` / ``.csv`` suffix.
+router = DefaultRouter()
+router.include_format_suffixes = False
 router.register("stats", salaries_api.SalaryStatViewSet, basename="stats")
 router.register("specializations", salaries_api.SpecializationViewSet, basename="specialization")
 router.register("technologies", salaries_api.TechnologyViewSet, basename="technology")

@@ -44,6 +44,7 @@ from salaries import selectors
 from salaries.authentication import key_prefix
 from salaries.disclosure import disclosure_in_words
 from salaries.filters import MAX_YEAR, MIN_YEAR, SalaryStatFilter
+from salaries.models import slice_slug
 from salaries.pagination import MAX_PAGE_SIZE, citation
 from salaries.renderers import STAT_COLUMNS, CSVRenderer, plain_row, stat_row
 from salaries.schema import QUERY_ERRORS_REF
@@ -253,11 +254,15 @@ BAD_QUERY = OpenApiResponse(
     examples=[
         OpenApiExample(
             "Unknown slug",
-            value={"specialization": ['Unknown specialization "back-ned". Use "all" or a slug '
-                                      "from the specialization list."]},
+            value={
+                "specialization": [
+                    'Unknown specialization "back-ned". Use "all" or a slug '
+                    "from the specialization list."
+                ]
+            },
         )
     ],
-)  # fmt: skip
+)
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such slice, page or item.")
 FORMAT = OpenApiParameter(
     "format",
@@ -333,11 +338,10 @@ SLICE_PATH = [
         "`ordering` says otherwise. Slices without money figures sort last either way.",
         tags=["stats"],
         parameters=[FORMAT],
-        responses={200: SalaryStatSerializer(many=True), 400: BAD_QUERY, 404: NOT_FOUND,
-                   **ERRORS},
+        responses={200: SalaryStatSerializer(many=True), 400: BAD_QUERY, 404: NOT_FOUND, **ERRORS},
         examples=[OpenApiExample("A slice", value=SLICE_EXAMPLE, response_only=True)],
     )
-)  # fmt: skip
+)
 class SalaryStatViewSet(PartnerAPIMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Published salary statistics, one item per slice (specialization × technology × year)."""
 
@@ -360,17 +364,17 @@ class SalaryStatDetailView(PartnerAPIMixin, generics.RetrieveAPIView):
     serializer_class = SalaryStatSerializer
 
     def get_object(self):
-        specialization, technology = self.kwargs["specialization"], self.kwargs["technology"]
+        specialization = slice_slug(self.kwargs["specialization"])
+        technology = slice_slug(self.kwargs["technology"])
         year = int(self.kwargs["year"])
         stat = selectors.salary_stat_get(
             specialization=specialization, technology=technology, year=year
         )
         if stat is None:
             raise exceptions.NotFound(
-                f"No published statistics for {specialization.lower()} × "
-                f"{technology.lower()} × {year}. The history of the slice "
-                f"(/api/v1/stats/{specialization.lower()}/{technology.lower()}/) lists its "
-                "years; /api/v1/specializations/ and /api/v1/technologies/ list the slugs."
+                f"No published statistics for {specialization} × {technology} × {year}. The "
+                f"history of the slice (/api/v1/stats/{specialization}/{technology}/) lists "
+                "its years; /api/v1/specializations/ and /api/v1/technologies/ list the slugs."
             )
         return stat
 
@@ -413,7 +417,7 @@ class SalaryStatHistoryView(PartnerAPIMixin, generics.GenericAPIView):
         return self.cached(request, partial(self._history, request, specialization, technology))
 
     def _history(self, request, specialization: str, technology: str) -> Response:
-        specialization, technology = specialization.lower(), technology.lower()
+        specialization, technology = slice_slug(specialization), slice_slug(technology)
         stats = list(
             selectors.salary_stat_history(specialization=specialization, technology=technology)
         )
@@ -507,8 +511,10 @@ def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
 def partner_guide(request: HttpRequest) -> HttpResponse:
     """``/api/``: what the figures mean, how to get a key, examples, limits, policy."""
     base = request.build_absolute_uri("/").rstrip("/")
-    example = selectors.salary_stat_queryset().filter(
-        specialization__isnull=False, technology__isnull=False, median__isnull=False
+    example = (
+        selectors.salary_stat_queryset()
+        .without_rollups(specialization=True, technology=True)
+        .filter(median__isnull=False)
     )
     example = example.order_by("-year", "-offers").first()
     return render(

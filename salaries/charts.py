@@ -19,18 +19,12 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
-BAND_WIDTH = 500
+from salaries.formatting import money
+
 # The page shows the bands that hold the bulk of the offers and folds the thin top tail
 # into one "… and more" band; the API and the CSV download keep every band.
 TAIL_SHARE = 0.02
 MAX_BANDS = 28
-
-
-def money(value: int | float | None) -> str:
-    """``7707`` -> ``"$7,707"``; ``None`` -> ``"—"``."""
-    if value is None:
-        return "—"
-    return f"${value:,.0f}"
 
 
 @dataclass
@@ -244,14 +238,12 @@ def ranking_chart(
     title: str,
     description: str,
     value_heading: str,
-    highlight: str = "",
 ) -> BarChart:
     """Bars for ``(label, value, display, href)`` items, in the order given."""
     bars = [
-        Bar(label=label, value=value, display=display, width=0, href=href,
-            highlight=bool(highlight) and label == highlight)
+        Bar(label=label, value=value, display=display, width=0, href=href)
         for label, value, display, href in items
-    ]  # fmt: skip
+    ]
     chart = BarChart(
         title=title,
         description=description,
@@ -263,6 +255,47 @@ def ranking_chart(
     )
     _layout(bars, top=chart.top, row_height=chart.row_height, bar_area=chart.bar_area)
     return chart
+
+
+def offers_ranking_chart(stats: Sequence, *, title: str) -> BarChart:
+    """Technologies by offers: one bar per slice (``SalaryStat``), in the order given,
+    each linking to its salary page."""
+    return ranking_chart(
+        [
+            (stat.technology.name, stat.offers, f"{stat.offers:,}", stat.get_absolute_url())
+            for stat in stats
+        ],
+        title=title,
+        description=", ".join(f"{stat.technology.name} {stat.offers:,}" for stat in stats),
+        value_heading="Offers",
+    )
+
+
+def median_ranking_chart(stats: Sequence, *, title: str) -> BarChart:
+    """Technologies by median: one bar per published slice, in the order given. Slices
+    from different years (a comparison of each one's newest figures) name their year."""
+    several_years = len({stat.year for stat in stats}) > 1
+
+    def described(stat) -> str:
+        text = f"{stat.technology.name} {money(stat.median)}"
+        return f"{text} ({stat.year})" if several_years else text
+
+    return ranking_chart(
+        [
+            (stat.technology.name, stat.median, money(stat.median), stat.get_absolute_url())
+            for stat in stats
+        ],
+        title=title,
+        description=", ".join(described(stat) for stat in stats),
+        value_heading="Median",
+    )
+
+
+def slice_histogram_chart(stat) -> BarChart:
+    """The histogram of a published slice (``SalaryStat``), its median marked."""
+    return histogram_chart(
+        stat.histogram, median=stat.median, subject=f"{stat.subject}, {stat.year}"
+    )
 
 
 @dataclass

@@ -8,7 +8,7 @@ from django_filters.fields import BaseCSVField
 from django_filters.widgets import BaseCSVWidget
 
 from portal.query import repeated_message
-from salaries.models import ALL, SalaryStat, Specialization, Technology
+from salaries.models import ALL, SalaryStat, Specialization, Technology, slice_slug
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 MAX_OFFERS = 2_147_483_647  # what every database stores in the offers column
@@ -24,7 +24,7 @@ class SlugOrAllField(forms.SlugField):
     def clean(self, value):
         value = super().clean(value)
         if value:
-            value = value.strip().lower()
+            value = slice_slug(value)
             if value != ALL and not self.model.objects.filter(slug=value).exists():
                 noun = self.model._meta.verbose_name
                 raise ValidationError(
@@ -40,9 +40,7 @@ class SlugOrAllFilter(filters.CharFilter):
     def filter(self, qs, value):
         if not value:
             return qs
-        if value == ALL:
-            return qs.filter(**{f"{self.field_name}__isnull": True})
-        return qs.filter(**{f"{self.field_name}__slug": value})
+        return qs.cell(**{self.field_name: value})
 
 
 class WholeNumberFilter(filters.NumberFilter):

@@ -35,8 +35,3 @@ def stats_generation_publish() -> int:
     value = _generation_from_database()
     cache.set(GENERATION_KEY, value, GENERATION_TTL)
     return value
-
-
-def generation_cache_key(*parts: object) -> str:
-    """A cache key that goes stale when the next statistics run is published."""
-    return ":".join(["salaries", f"g{stats_generation()}", *map(str, parts)])

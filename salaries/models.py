@@ -12,9 +12,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from rest_framework_api_key.models import AbstractAPIKey
 
 from salaries.disclosure import Withheld, withheld_reason
+from salaries.stats import MAX_SALARY
 
 ALL = "all"  # the reserved slug: every specialization or every technology
 
@@ -131,7 +133,7 @@ class Offer(models.Model):
         Technology, through="OfferTechnology", related_name="offers"
     )
     salary = models.PositiveIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(100_000)],
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_SALARY)],
         help_text="The candidate's salary expectation, whole US dollars per month.",
     )
     offered_on = models.DateField()
@@ -190,6 +192,51 @@ class StatsRun(models.Model):
         return f"Statistics run #{self.pk} ({scope}, {self.slices} slices)"
 
 
+def slice_slug(value: str) -> str:
+    """A slug as a slice reads it: surrounding blanks dropped, lower case (``"All"`` is
+    ``all``)."""
+    return value.strip().lower()
+
+
+def slug_or_all(item: "Specialization | Technology | None") -> str:
+    """The slug of a chosen specialization or technology; ``all`` when none is chosen."""
+    return item.slug if item is not None else ALL
+
+
+def slice_lookup(field: str, slug: str) -> dict:
+    """The ORM filter for one dimension of a slice: ``all`` is the roll-up (the column is
+    empty), anything else the row with that slug, in any case."""
+    slug = slice_slug(slug)
+    if slug == ALL:
+        return {f"{field}__isnull": True}
+    return {f"{field}__slug": slug}
+
+
+class SalaryStatQuerySet(models.QuerySet):
+    def cell(
+        self, *, specialization: str | None = None, technology: str | None = None
+    ) -> "SalaryStatQuerySet":
+        """The rows of the cell named by these slugs (``all`` for a roll-up, any case); a
+        dimension given as None is left open."""
+        lookups = {}
+        if specialization is not None:
+            lookups.update(slice_lookup("specialization", specialization))
+        if technology is not None:
+            lookups.update(slice_lookup("technology", technology))
+        return self.filter(**lookups)
+
+    def without_rollups(
+        self, *, specialization: bool = False, technology: bool = False
+    ) -> "SalaryStatQuerySet":
+        """Leave out the roll-up rows (``all``) on the sides asked for."""
+        lookups = {}
+        if specialization:
+            lookups["specialization__isnull"] = False
+        if technology:
+            lookups["technology__isnull"] = False
+        return self.filter(**lookups)
+
+
 class SalaryStat(models.Model):
     """The published figures of one slice: (specialization or all, technology or all, year).
 
@@ -236,6 +283,8 @@ class SalaryStat(models.Model):
     run = models.ForeignKey(StatsRun, on_delete=models.PROTECT, related_name="stats")
     computed_at = models.DateTimeField()
 
+    objects = SalaryStatQuerySet.as_manager()
+
     class Meta:
         ordering = ["-year", "-offers"]
         constraints = [
@@ -269,7 +318,10 @@ class SalaryStat(models.Model):
         return f"{self.specialization_slug} × {self.technology_slug} × {self.year}"
 
     def get_absolute_url(self) -> str:
-        return salary_page_path(self.specialization_slug, self.technology_slug, self.year)
+        return reverse(
+            "salaries:salary-page",
+            args=[self.specialization_slug, self.technology_slug, self.year],
+        )
 
     @property
     def specialization_slug(self) -> str:
@@ -310,11 +362,6 @@ def slice_subject(specialization: Specialization | None, technology: Technology 
     if specialization:
         return specialization.person_title
     return "Software Developer"
-
-
-def salary_page_path(specialization: str, technology: str, year: int) -> str:
-    """Where the salary page of a slice lives (slugs, ``all`` allowed)."""
-    return f"/salaries/{specialization}/{technology}/{year}/"
 
 
 RATE_PATTERN = re.compile(r"^(?P<count>[1-9]\d{0,8})/(?P<period>second|minute|hour|day)$")

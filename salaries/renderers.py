@@ -28,16 +28,26 @@ from rest_framework.renderers import BaseRenderer
 
 from portal import spreadsheets
 from salaries.models import Seniority
-from salaries.stats import BAND_WIDTH
+from salaries.stats import BAND_WIDTH, MAX_SALARY
 
-MAX_SALARY = 100_000  # the import's upper bound for a monthly salary
 BAND_STARTS = range(0, MAX_SALARY + 1, BAND_WIDTH)
 LEVEL_FIELDS = ("offers", "candidates", "median", "p25", "p75", "withheld")
 LEVELS = [level.value for level in Seniority]
 STAT_HEAD = [
-    "specialization", "technology", "year", "offers", "candidates",
-    "median", "mean", "p10", "p25", "p75", "p90", "withheld", "computed_at",
-]  # fmt: skip
+    "specialization",
+    "technology",
+    "year",
+    "offers",
+    "candidates",
+    "median",
+    "mean",
+    "p10",
+    "p25",
+    "p75",
+    "p90",
+    "withheld",
+    "computed_at",
+]
 STAT_TAIL = ["url", "methodology", "min_sample_size"]
 STAT_COLUMNS = [
     *STAT_HEAD,

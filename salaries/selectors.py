@@ -9,7 +9,6 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 
 from salaries.models import (
-    ALL,
     PartnerAPIKey,
     SalaryStat,
     Specialization,
@@ -22,22 +21,12 @@ def salary_stat_queryset() -> QuerySet[SalaryStat]:
     return SalaryStat.objects.select_related("specialization", "technology")
 
 
-def _slice_filter(prefix: str, slug: str) -> dict:
-    slug = slug.strip().lower()
-    if slug == ALL:
-        return {f"{prefix}__isnull": True}
-    return {f"{prefix}__slug": slug}
-
-
 def salary_stat_get(*, specialization: str, technology: str, year: int) -> SalaryStat | None:
     """The published slice, or None when it has no offers (or the slugs are unknown)."""
     return (
         salary_stat_queryset()
-        .filter(
-            year=year,
-            **_slice_filter("specialization", specialization),
-            **_slice_filter("technology", technology),
-        )
+        .cell(specialization=specialization, technology=technology)
+        .filter(year=year)
         .first()
     )
 
@@ -46,12 +35,18 @@ def salary_stat_history(*, specialization: str, technology: str) -> QuerySet[Sal
     """Every year of one slice, oldest first."""
     return (
         salary_stat_queryset()
-        .filter(
-            **_slice_filter("specialization", specialization),
-            **_slice_filter("technology", technology),
-        )
+        .cell(specialization=specialization, technology=technology)
         .order_by("year")
     )
+
+
+def salary_stat_latest(
+    *, specialization: str, technology: str, year: int | None = None
+) -> SalaryStat | None:
+    """The slice in ``year``, or in the newest year with data when ``year`` is None."""
+    if year:
+        return salary_stat_get(specialization=specialization, technology=technology, year=year)
+    return salary_stat_history(specialization=specialization, technology=technology).last()
 
 
 def specialization_list() -> QuerySet[Specialization]:
@@ -94,15 +89,9 @@ def salary_stat_related(*, stat: SalaryStat, limit: int = 8) -> list[SalaryStat]
     same_scope = (
         salary_stat_queryset()
         .defer("histogram", "by_seniority")
-        .filter(
-            year=stat.year,
-            technology__isnull=False,
-            **(
-                {"specialization": stat.specialization_id}
-                if stat.specialization_id
-                else {"specialization__isnull": True}
-            ),
-        )
+        .cell(specialization=stat.specialization_slug)
+        .without_rollups(technology=True)
+        .filter(year=stat.year)
     )
     if stat.technology_id:
         related = list(
@@ -120,11 +109,9 @@ def salary_stat_ranking(*, specialization: str, year: int) -> list[SalaryStat]:
     """Every technology of a specialization (or of the roll-up ``all``) in one year."""
     return list(
         salary_stat_queryset()
-        .filter(
-            year=year,
-            technology__isnull=False,
-            **_slice_filter("specialization", specialization),
-        )
+        .cell(specialization=specialization)
+        .without_rollups(technology=True)
+        .filter(year=year)
         .order_by("-offers", "technology__name")
     )
 

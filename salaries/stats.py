@@ -15,6 +15,7 @@ from fractions import Fraction
 import numpy as np
 
 BAND_WIDTH = 500
+MAX_SALARY = 100_000  # the highest monthly salary an offer may state, in whole dollars
 PERCENTILES = (10, 25, 50, 75, 90)
 SENIORITY_PERCENTILES = (25, 50, 75)
 
@@ -122,11 +123,12 @@ def grouped_figures(
     if histogram and len(starts):
         group_index = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(group)]))
         band = band_start(salary) // BAND_WIDTH
-        key = group_index * (100_000 // BAND_WIDTH + 2) + band
+        bands_per_group = MAX_SALARY // BAND_WIDTH + 2
+        key = group_index * bands_per_group + band
         unique, inverse = np.unique(key, return_inverse=True)
         band_offers = np.bincount(inverse, weights=offers).astype(np.int64)
-        band_group = unique // (100_000 // BAND_WIDTH + 2)
-        band_start_ = (unique % (100_000 // BAND_WIDTH + 2)) * BAND_WIDTH
+        band_group = unique // bands_per_group
+        band_start_ = (unique % bands_per_group) * BAND_WIDTH
     else:
         band_group = band_start_ = band_offers = np.empty(0, dtype=np.int64)
     return GroupFigures(

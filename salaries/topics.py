@@ -18,7 +18,6 @@ class TopicArticle:
     title: str
     url: str
     summary: str = ""
-    html: str = ""  # the article's body as safe HTML, when the finder renders it
 
 
 TopicArticleFinder = Callable[[Specialization | None, Technology | None], TopicArticle | None]

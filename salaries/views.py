@@ -21,26 +21,20 @@ from portal.response_cache import cached_page, params_of
 from salaries import selectors
 from salaries.charts import (
     TrendPoint,
-    histogram_chart,
-    money,
+    median_ranking_chart,
+    offers_ranking_chart,
     percentile_strip,
-    ranking_chart,
+    slice_histogram_chart,
     trend_chart,
 )
 from salaries.disclosure import disclosure_in_words, withheld_reason
 from salaries.filters import SalaryStatFilter
+from salaries.formatting import money
 from salaries.models import ALL, SalaryStat, Seniority, Specialization, slice_subject
 from salaries.topics import topic_article_get
 
 EXPLORER_PAGE_SIZE = 50
 RANKING_CHART_ROWS = 12
-
-# What each headline figure means, in one line (shown under the figure and on focus).
-CARD_HELP = {
-    "offers": "Job offers made in the year; each one is a data point.",
-    "median": "Half of the offers came at a lower salary expectation, half at a higher one.",
-    "candidates": "Distinct candidates who received those offers.",
-}
 
 
 def _lowercase_redirect(request: HttpRequest, *slugs: str) -> HttpResponse | None:
@@ -196,19 +190,6 @@ def salary_page(request: HttpRequest, specialization: str, technology: str, year
             {"year": row.year, "url": row.get_absolute_url(), "current": row.year == year}
             for row in history
         ],
-        "cards": [
-            {"key": key, "label": label, "value": value, "help": CARD_HELP[key], "note": note}
-            for key, label, value, note in (
-                ("offers", "Total offers", f"{stat.offers:,}", ""),
-                (
-                    "median",
-                    "Median salary expectation",
-                    money(stat.median) if stat.published else "Not enough data to publish",
-                    "" if stat.published else stat.withheld_reason,
-                ),
-                ("candidates", "Proposals", f"{stat.candidates:,}", ""),
-            )
-        ],
         "min_offers": settings.SALARY_MIN_OFFERS,
         "disclosure": disclosure_in_words(),
         "seniority": _seniority_rows(stat),
@@ -235,7 +216,7 @@ def salary_page(request: HttpRequest, specialization: str, technology: str, year
                 "change": _change(row.median, prev.median) if prev else None,
             }
             for prev, row in zip([None, *history], history, strict=False)
-        ],  # fmt: skip
+        ],
         "article": topic_article_get(
             specialization=stat.specialization, technology=stat.technology
         ),
@@ -245,7 +226,7 @@ def salary_page(request: HttpRequest, specialization: str, technology: str, year
         ),
     }
     if stat.published:
-        chart = histogram_chart(stat.histogram, median=stat.median, subject=f"{subject}, {year}")
+        chart = slice_histogram_chart(stat)
         context["histogram_svg"] = chart.render("histogram")
         context["histogram_folded"] = len(chart.bars) < len(stat.histogram)
         context["bands"] = [
@@ -253,9 +234,15 @@ def salary_page(request: HttpRequest, specialization: str, technology: str, year
             for band in stat.histogram
         ]
         context["strip_svg"] = percentile_strip(
-            p10=stat.p10, p25=stat.p25, median=stat.median, p75=stat.p75, p90=stat.p90,
-            mean=stat.mean, low=stat.histogram[0]["from"], high=stat.histogram[-1]["to"],
-        ).render("strip")  # fmt: skip
+            p10=stat.p10,
+            p25=stat.p25,
+            median=stat.median,
+            p75=stat.p75,
+            p90=stat.p90,
+            mean=stat.mean,
+            low=stat.histogram[0]["from"],
+            high=stat.histogram[-1]["to"],
+        ).render("strip")
         context["json_ld"] = _salary_json_ld(stat, url)
     response = render(request, "salaries/salary_page.html", context)
     if not stat.published:
@@ -352,26 +339,12 @@ def specialization_page(request: HttpRequest, specialization: str):
         "rollup": rollup,
         "rows": ranking,
         "min_offers": settings.SALARY_MIN_OFFERS,
-        "offers_svg": ranking_chart(
-            [
-                (row.technology.name, row.offers, f"{row.offers:,}", row.get_absolute_url())
-                for row in by_offers
-            ],
-            title=f"Most offered technologies: {subject}, {year}",
-            description=", ".join(f"{row.technology.name} {row.offers:,}" for row in by_offers),
-            value_heading="Offers",
+        "offers_svg": offers_ranking_chart(
+            by_offers, title=f"Most offered technologies: {subject}, {year}"
         ).render("by-offers"),
         "has_medians": bool(by_median),
-        "median_svg": ranking_chart(
-            [
-                (row.technology.name, row.median, money(row.median), row.get_absolute_url())
-                for row in by_median
-            ],
-            title=f"Highest median salary expectations: {subject}, {year}",
-            description=", ".join(
-                f"{row.technology.name} {money(row.median)}" for row in by_median
-            ),
-            value_heading="Median",
+        "median_svg": median_ranking_chart(
+            by_median, title=f"Highest median salary expectations: {subject}, {year}"
         ).render("by-median"),
         "canonical_url": request.build_absolute_uri(request.path)
         + (f"?year={year}" if year != years[0] else ""),
@@ -430,13 +403,12 @@ def explorer(request: HttpRequest):
         data["year"] = str(years[0])
     if not data.get("ordering"):
         data["ordering"] = "-offers"
-    queryset = selectors.salary_stat_queryset()
-    if not data.get("specialization"):
-        queryset = queryset.filter(specialization__isnull=False)
-    if not data.get("technology"):
-        queryset = queryset.filter(technology__isnull=False)
+    # A filter left empty means "any" specialization or technology: the named ones, not
+    # their roll-up ("all", chosen on its own).
+    queryset = selectors.salary_stat_queryset().without_rollups(
+        specialization=not data.get("specialization"), technology=not data.get("technology")
+    )
     filterset = SalaryStatFilter(data, queryset=queryset)
-    context["filters"] = filterset.form
     context["selected"] = data
     if not filterset.is_valid():
         context["errors"] = filterset.errors

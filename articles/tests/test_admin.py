@@ -39,48 +39,97 @@ def every_block_form(c, image):
             ("heading", {"text": "What a back-end developer does", "level": "h2"}),
             ("paragraph", rich_text("<p>Back-end developers build <b>APIs</b>.</p>")),
             ("code", code_form("from flask import Flask", caption="Import")),
-            ("alternative", {
-                "name": "Django", "link": "https://www.djangoproject.com/",
-                "summary": rich_text("<p>Batteries included.</p>"),
-                "code": code_form("def view(request): ..."),
-                "pros": list_block(["Admin included"]), "cons": list_block(["Heavier"]),
-            }),
-            ("seniority_table", {
-                "caption": "Flask levels",
-                "rows": list_block([{
-                    "level": "senior", "years": "5–8 years", "salary_from": "6000",
-                    "salary_to": "9000", "responsibilities": "Designs services.",
-                }]),
-                "show_live_median": "on", "specialization": spec, "technology": flask,
-                "year": "2024",
-            }),
-            ("related_technologies", {
-                "heading": "Used with Flask",
-                "items": list_block([{
-                    "title": "SQLAlchemy", "text": rich_text("<p>The ORM.</p>"),
-                    "code": code_form(""),
-                }]),
-            }),
-            ("timeline", {
-                "heading": "History",
-                "items": list_block([{"when": "2010", "title": "Flask 0.1", "text": ""}]),
-            }),
+            (
+                "alternative",
+                {
+                    "name": "Django",
+                    "link": "https://www.djangoproject.com/",
+                    "summary": rich_text("<p>Batteries included.</p>"),
+                    "code": code_form("def view(request): ..."),
+                    "pros": list_block(["Admin included"]),
+                    "cons": list_block(["Heavier"]),
+                },
+            ),
+            (
+                "seniority_table",
+                {
+                    "caption": "Flask levels",
+                    "rows": list_block(
+                        [
+                            {
+                                "level": "senior",
+                                "years": "5–8 years",
+                                "salary_from": "6000",
+                                "salary_to": "9000",
+                                "responsibilities": "Designs services.",
+                            }
+                        ]
+                    ),
+                    "show_live_median": "on",
+                    "specialization": spec,
+                    "technology": flask,
+                    "year": "2024",
+                },
+            ),
+            (
+                "related_technologies",
+                {
+                    "heading": "Used with Flask",
+                    "items": list_block(
+                        [
+                            {
+                                "title": "SQLAlchemy",
+                                "text": rich_text("<p>The ORM.</p>"),
+                                "code": code_form(""),
+                            }
+                        ]
+                    ),
+                },
+            ),
+            (
+                "timeline",
+                {
+                    "heading": "History",
+                    "items": list_block([{"when": "2010", "title": "Flask 0.1", "text": ""}]),
+                },
+            ),
             ("callout", {"tone": "tip", "title": "Tip", "text": rich_text("<p>Live.</p>")}),
-            ("image", {"image": {"image": str(image.pk), "alt_text": "An office"},
-                       "caption": "Desk"}),
-            ("table", json.dumps({
-                "data": [["Framework", "Since"], ["Flask", "2010"]],
-                "first_row_is_table_header": True, "first_col_is_header": False,
-                "table_caption": "Years", "table_header_choice": "row",
-            })),
-            ("live_salary", {"specialization": spec, "technology": flask, "year": "2024",
-                             "show_histogram": "on"}),
-            ("salary_comparison", {
-                "heading": "Compared", "specialization": spec,
-                "technologies": list_block([flask, django]), "year": "latest",
-            }),
+            (
+                "image",
+                {"image": {"image": str(image.pk), "alt_text": "An office"}, "caption": "Desk"},
+            ),
+            (
+                "table",
+                json.dumps(
+                    {
+                        "data": [["Framework", "Since"], ["Flask", "2010"]],
+                        "first_row_is_table_header": True,
+                        "first_col_is_header": False,
+                        "table_caption": "Years",
+                        "table_header_choice": "row",
+                    }
+                ),
+            ),
+            (
+                "live_salary",
+                {
+                    "specialization": spec,
+                    "technology": flask,
+                    "year": "2024",
+                    "show_histogram": "on",
+                },
+            ),
+            (
+                "salary_comparison",
+                {
+                    "heading": "Compared",
+                    "specialization": spec,
+                    "technologies": list_block([flask, django]),
+                    "year": "latest",
+                },
+            ),
         ]
-    )  # fmt: skip
+    )
 
 
 def article_form(c, image, **extra):

@@ -13,6 +13,7 @@ from articles.blocks import ArticleStreamBlock, SeniorityRowBlock, YearChoiceBlo
 from articles.models import ArticlePage
 from portal.tests.support import text_of
 from salaries.factories import add_offers
+from salaries.filters import MAX_YEAR, MIN_YEAR
 from salaries.selectors import salary_stat_get, salary_stat_history
 from salaries.services import salary_stats_refresh
 
@@ -26,29 +27,43 @@ def body_with_every_block(c, image):
         demo.paragraph("<p>Builds <b>APIs</b> and data models.</p>"),
         demo.code("python", "print('<hello>')", "Hello from Python"),
         demo.alternative(
-            "Django", "https://www.djangoproject.com/", "<p>Batteries included.</p>",
-            "python", "def view(request): ...", ["Admin included"], ["Heavier"],
+            "Django",
+            "https://www.djangoproject.com/",
+            "<p>Batteries included.</p>",
+            "python",
+            "def view(request): ...",
+            ["Admin included"],
+            ["Heavier"],
         ),
         demo.seniority_table(
-            "Back-end with Flask", [("middle", "2–5 years", 3000, 4000, "Owns features.")],
-            c["back-end"].pk, c["flask"].pk, "2024",
+            "Back-end with Flask",
+            [("middle", "2–5 years", 3000, 4000, "Owns features.")],
+            c["back-end"].pk,
+            c["flask"].pk,
+            "2024",
         ),
         demo.related_technologies(
             "Used with Flask",
-            [("SQLAlchemy", "<p>The ORM.</p>", ("python", "select(Offer)")),
-             ("Jinja", "<p>Templates.</p>", None)],
+            [
+                ("SQLAlchemy", "<p>The ORM.</p>", ("python", "select(Offer)")),
+                ("Jinja", "<p>Templates.</p>", None),
+            ],
         ),
         demo.timeline("Flask history", [("0.1 · April 2010", "First release", "Small core.")]),
         demo.callout("tip", "Good to know", "<p>Figures are live.</p>"),
-        {"type": "image", "value": {
-            "image": {"image": image.pk, "decorative": False, "alt_text": "A quiet office"},
-            "caption": "Where the code gets written"}},
+        {
+            "type": "image",
+            "value": {
+                "image": {"image": image.pk, "decorative": False, "alt_text": "A quiet office"},
+                "caption": "Where the code gets written",
+            },
+        },
         demo.table([["Framework", "Since"], ["Flask", "2010"]], "Release years"),
         demo.live_salary(c["back-end"].pk, c["flask"].pk, "2024"),
         demo.salary_comparison(
             "Flask against Django", c["back-end"].pk, [c["flask"].pk, c["django"].pk], "2024"
         ),
-    ]  # fmt: skip
+    ]
 
 
 def test_every_block_renders_on_a_published_article(client, published, make_article, image):
@@ -203,12 +218,14 @@ def test_live_blocks_never_carry_a_withheld_figure(client, withheld_slices, make
         [
             demo.live_salary(spec, flask, "2024"),
             demo.salary_comparison("Compared", spec, [flask, django], "2024"),
-            demo.seniority_table("Flask", [("senior", "5–8 years", 9000, 9200, "Leads.")],
-                                 spec, flask, "2024"),
-            demo.seniority_table("FastAPI", [("senior", "5–8 years", 5000, 7000, "Leads.")],
-                                 spec, fastapi, "2024"),
+            demo.seniority_table(
+                "Flask", [("senior", "5–8 years", 9000, 9200, "Leads.")], spec, flask, "2024"
+            ),
+            demo.seniority_table(
+                "FastAPI", [("senior", "5–8 years", 5000, 7000, "Leads.")], spec, fastapi, "2024"
+            ),
         ]
-    )  # fmt: skip
+    )
     response = client.get(page.url)
     html, text = response.content.decode(), text_of(response)
     assert "9,111" not in html and "9111" not in html, "the dominated slice's salary"
@@ -236,12 +253,26 @@ def test_year_choice_accepts_a_year_or_latest_and_explains_anything_else():
             block.clean(bad)
 
 
+def test_year_choice_takes_the_years_the_explorer_and_api_take():
+    block = YearChoiceBlock()
+    assert block.clean(str(MIN_YEAR)) == str(MIN_YEAR)
+    assert block.clean(str(MAX_YEAR)) == str(MAX_YEAR)
+    for bad in (MIN_YEAR - 1, MAX_YEAR + 1):
+        with pytest.raises(ValidationError, match=f"from {MIN_YEAR} to {MAX_YEAR}"):
+            block.clean(str(bad))
+
+
 def test_seniority_row_with_an_upside_down_range_is_refused():
     block = SeniorityRowBlock()
     value = block.to_python(
-        {"level": "junior", "years": "0–2", "salary_from": 5000, "salary_to": 1000,
-         "responsibilities": "x"}
-    )  # fmt: skip
+        {
+            "level": "junior",
+            "years": "0–2",
+            "salary_from": 5000,
+            "salary_to": 1000,
+            "responsibilities": "x",
+        }
+    )
     with pytest.raises(ValidationError) as error:
         block.clean(value)
     assert "below its bottom" in str(error.value.block_errors["salary_to"])

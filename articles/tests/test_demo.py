@@ -60,8 +60,13 @@ def test_flask_guide_has_every_section_and_the_reference_figures(client, demo_lo
     for alternative in ("Django", "Express.js", "FastAPI"):
         assert re.search(rf'rel="noopener">{re.escape(alternative)}</a></h3>', html)
     assert html.count('class="code-block"') >= 8  # samples in the body, cards and the list
-    for fact in ("April Fools", "0.1 · April 2010", "1.0 · April 2018", "2.0 · May 2021",
-                 "3.0 · September 2023"):  # fmt: skip
+    for fact in (
+        "April Fools",
+        "0.1 · April 2010",
+        "1.0 · April 2018",
+        "2.0 · May 2021",
+        "3.0 · September 2023",
+    ):
         assert fact in text, fact
     for level in ("Junior", "Middle", "Senior", "Expert"):
         assert re.search(rf'<th scope="row">{level}</th>', html)

@@ -168,8 +168,12 @@ def test_index_lists_newest_first_and_filters_by_tag_and_topic(
     client, published, make_article, index
 ):
     c = published
-    make_article(title="Old Flask piece", date=datetime.date(2025, 1, 1), tags=["Flask"],
-                 topic_technology=c["flask"])  # fmt: skip
+    make_article(
+        title="Old Flask piece",
+        date=datetime.date(2025, 1, 1),
+        tags=["Flask"],
+        topic_technology=c["flask"],
+    )
     make_article(title="New Django piece", date=datetime.date(2026, 1, 1), tags=["Django"])
     text = text_of(client.get(index.url))
     assert text.index("New Django piece") < text.index("Old Flask piece")

@@ -152,13 +152,19 @@ def test_the_subscriber_export_writes_formulas_as_text(admin_client):
 def test_behind_a_proxy_the_limit_counts_the_visitor_not_the_proxy(client, settings):
     settings.TRUSTED_PROXY_COUNT = 1
     for number in range(5):
-        client.post(URL, {"email": f"a{number}@example.com"}, REMOTE_ADDR="10.0.0.2",
-                    HTTP_X_FORWARDED_FOR="203.0.113.7")  # fmt: skip
-    refused = client.post(URL, {"email": "a5@example.com"}, REMOTE_ADDR="10.0.0.2",
-                          HTTP_X_FORWARDED_FOR="203.0.113.7")  # fmt: skip
+        client.post(
+            URL,
+            {"email": f"a{number}@example.com"},
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
+        )
+    refused = client.post(
+        URL, {"email": "a5@example.com"}, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.7"
+    )
     assert refused.status_code == 429
-    other = client.post(URL, {"email": "b@example.com"}, REMOTE_ADDR="10.0.0.2",
-                        HTTP_X_FORWARDED_FOR="198.51.100.9")  # fmt: skip
+    other = client.post(
+        URL, {"email": "b@example.com"}, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.9"
+    )
     assert other.status_code == 302
 
 
@@ -166,8 +172,16 @@ def test_without_trusted_proxies_a_forged_forwarded_for_does_not_reset_the_limit
     """The default (no proxy configured) counts the peer: a header the sender writes
     itself cannot buy a fresh allowance of confirmation mails to a victim."""
     for number in range(5):
-        client.post(URL, {"email": "victim@example.com"}, REMOTE_ADDR="198.51.100.20",
-                    HTTP_X_FORWARDED_FOR=f"203.0.113.{number}")  # fmt: skip
-    refused = client.post(URL, {"email": "victim@example.com"}, REMOTE_ADDR="198.51.100.20",
-                          HTTP_X_FORWARDED_FOR="203.0.113.99")  # fmt: skip
+        client.post(
+            URL,
+            {"email": "victim@example.com"},
+            REMOTE_ADDR="198.51.100.20",
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{number}",
+        )
+    refused = client.post(
+        URL,
+        {"email": "victim@example.com"},
+        REMOTE_ADDR="198.51.100.20",
+        HTTP_X_FORWARDED_FOR="203.0.113.99",
+    )
     assert refused.status_code == 429

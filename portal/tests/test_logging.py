@@ -12,10 +12,17 @@ from portal.logging import JsonFormatter
 def test_a_log_line_is_one_json_object_with_request_status_and_extras():
     request = RequestFactory().get("/salaries/x/")
     record = logging.makeLogRecord(
-        {"name": "django.request", "levelname": "WARNING", "levelno": 30,
-         "msg": "Not Found: %s", "args": ("/salaries/x/",), "request": request,
-         "status_code": 404, "slice": "back-end/flask"}
-    )  # fmt: skip
+        {
+            "name": "django.request",
+            "levelname": "WARNING",
+            "levelno": 30,
+            "msg": "Not Found: %s",
+            "args": ("/salaries/x/",),
+            "request": request,
+            "status_code": 404,
+            "slice": "back-end/flask",
+        }
+    )
     line = JsonFormatter().format(record)
     assert "\n" not in line
     entry = json.loads(line)

@@ -63,8 +63,15 @@ def test_every_post_form_on_public_pages_and_the_login_carries_a_csrf_token(
 ):
     subscriber = Subscriber.objects.create(email="a@example.com", token="tok-1")
     article = make_article()
-    pages = ["/", "/salaries/", "/search/?q=flask", "/newsletter/", LOGIN, article.url,
-             f"/newsletter/unsubscribe/{subscriber.token}/"]  # fmt: skip
+    pages = [
+        "/",
+        "/salaries/",
+        "/search/?q=flask",
+        "/newsletter/",
+        LOGIN,
+        article.url,
+        f"/newsletter/unsubscribe/{subscriber.token}/",
+    ]
     post_forms = 0
     for path in pages:
         html = client.get(path).content.decode()
@@ -113,12 +120,22 @@ def test_no_candidate_identifier_appears_in_any_public_page_or_api_answer(client
     add_offers(c["back-end"], [c["django"]], 2023, 30, rng=rng, candidates=people)
     salary_stats_refresh(min_offers=5)
     paths = [
-        "/", "/salaries/", "/salaries/back-end/", "/salaries/back-end/flask/2024/",
-        "/salaries/back-end/flask/2024/histogram.csv", "/salaries/all/all/2024/",
-        "/api/v1/stats/", "/api/v1/stats/?format=csv", "/api/v1/stats/back-end/flask/2024/",
-        "/api/v1/stats/back-end/flask/", "/api/v1/specializations/", "/api/v1/technologies/",
-        "/api/v1/schema/", "/sitemap.xml", "/search/?q=cand",
-    ]  # fmt: skip
+        "/",
+        "/salaries/",
+        "/salaries/back-end/",
+        "/salaries/back-end/flask/2024/",
+        "/salaries/back-end/flask/2024/histogram.csv",
+        "/salaries/all/all/2024/",
+        "/api/v1/stats/",
+        "/api/v1/stats/?format=csv",
+        "/api/v1/stats/back-end/flask/2024/",
+        "/api/v1/stats/back-end/flask/",
+        "/api/v1/specializations/",
+        "/api/v1/technologies/",
+        "/api/v1/schema/",
+        "/sitemap.xml",
+        "/search/?q=cand",
+    ]
     for path in paths:
         response = client.get(path)
         assert response.status_code == 200, path

@@ -20,10 +20,26 @@ from salaries.services import salary_stats_refresh
 pytestmark = pytest.mark.django_db
 
 SLICE_FIELDS = {
-    "specialization", "technology", "year", "offers", "candidates", "median", "mean",
-    "p10", "p25", "p75", "p90", "histogram", "withheld", "filters", "by_seniority",
-    "computed_at", "url", "methodology", "min_sample_size",
-}  # fmt: skip
+    "specialization",
+    "technology",
+    "year",
+    "offers",
+    "candidates",
+    "median",
+    "mean",
+    "p10",
+    "p25",
+    "p75",
+    "p90",
+    "histogram",
+    "withheld",
+    "filters",
+    "by_seniority",
+    "computed_at",
+    "url",
+    "methodology",
+    "min_sample_size",
+}
 
 
 @pytest.fixture
@@ -91,8 +107,14 @@ def test_missing_slice_is_a_json_404(api, published):
 def test_list_is_paginated_with_list_items_shaped_like_the_detail(api, published):
     body = api.get("/api/v1/stats/").json()
     assert list(body) == [
-        "count", "next", "previous", "computed_at", "methodology", "min_sample_size", "results",
-    ]  # fmt: skip
+        "count",
+        "next",
+        "previous",
+        "computed_at",
+        "methodology",
+        "min_sample_size",
+        "results",
+    ]
     assert body["count"] == 11  # 2024: 2 of each specialization, 2 tech roll-ups, all×all; 2023: 4
     assert all(set(item) == SLICE_FIELDS for item in body["results"])
 
@@ -100,17 +122,33 @@ def test_list_is_paginated_with_list_items_shaped_like_the_detail(api, published
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("year=2023", {("back-end", "flask", 2023), ("back-end", "all", 2023),
-                       ("all", "flask", 2023), ("all", "all", 2023)}),
-        ("specialization=front-end&year=2024", {("front-end", "react", 2024),
-                                                ("front-end", "all", 2024)}),
+        (
+            "year=2023",
+            {
+                ("back-end", "flask", 2023),
+                ("back-end", "all", 2023),
+                ("all", "flask", 2023),
+                ("all", "all", 2023),
+            },
+        ),
+        (
+            "specialization=front-end&year=2024",
+            {("front-end", "react", 2024), ("front-end", "all", 2024)},
+        ),
         ("specialization=all&technology=all", {("all", "all", 2023), ("all", "all", 2024)}),
         ("technology=react", {("front-end", "react", 2024), ("all", "react", 2024)}),
-        ("min_offers=6&year=2024", {("back-end", "flask", 2024), ("back-end", "all", 2024),
-                                    ("all", "flask", 2024), ("all", "all", 2024)}),
+        (
+            "min_offers=6&year=2024",
+            {
+                ("back-end", "flask", 2024),
+                ("back-end", "all", 2024),
+                ("all", "flask", 2024),
+                ("all", "all", 2024),
+            },
+        ),
         ("specialization=BACK-END&technology=flask&year=2024", {("back-end", "flask", 2024)}),
     ],
-)  # fmt: skip
+)
 def test_filters(api, published, query, expected):
     results = api.get(f"/api/v1/stats/?{query}").json()["results"]
     assert {(r["specialization"], r["technology"], r["year"]) for r in results} == expected
@@ -246,6 +284,19 @@ def test_history_lists_every_year_of_a_slice_oldest_first(api, published):
     assert api.get("/api/v1/stats/ALL/Flask/").json()["count"] == 2
 
 
+@pytest.mark.parametrize(
+    "path", ["/api/v1/stats.json", "/api/v1/stats.csv", "/api/v1/technologies.json"]
+)
+def test_the_format_is_a_query_parameter_not_a_suffix(api, published, path):
+    response = api.get(path)
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    listing = api.get(path.replace(".", "/?format="))
+    assert listing.status_code == 200 and listing["Content-Type"].startswith(
+        "application/json" if path.endswith(".json") else "text/csv"
+    )
+
+
 @pytest.mark.parametrize("path", ["/api/v1/stats/nope/flask/", "/api/v1/stats/front-end/flask/"])
 def test_history_of_a_slice_without_offers_is_a_json_404(api, published, path):
     response = api.get(path)
@@ -354,9 +405,13 @@ def test_withheld_figures_are_null_and_name_the_rule(api, withheld_slices):
     assert (flask["offers"], flask["candidates"], flask["withheld"]) == (10, 6, "dominance")
     assert all(flask[name] is None for name in MONEY_FIELDS)
     assert flask["by_seniority"]["senior"] == {
-        "offers": 5, "candidates": 5, "median": None, "p25": None, "p75": None,
+        "offers": 5,
+        "candidates": 5,
+        "median": None,
+        "p25": None,
+        "p75": None,
         "withheld": "complement",
-    }  # fmt: skip
+    }
     assert b"9111" not in response.content
     react = api.get("/api/v1/stats/front-end/react/2024/").json()
     assert (react["offers"], react["candidates"], react["withheld"]) == (10, 4, "min_candidates")
@@ -502,9 +557,14 @@ def test_answers_carry_etag_last_modified_and_cache_control(api, published):
 
 @pytest.mark.parametrize(
     "url",
-    ["/api/v1/stats/back-end/flask/2024/", "/api/v1/stats/?year=2024",
-     "/api/v1/stats/?year=2024&format=csv", "/api/v1/stats/all/all/", "/api/v1/technologies/"],
-)  # fmt: skip
+    [
+        "/api/v1/stats/back-end/flask/2024/",
+        "/api/v1/stats/?year=2024",
+        "/api/v1/stats/?year=2024&format=csv",
+        "/api/v1/stats/all/all/",
+        "/api/v1/technologies/",
+    ],
+)
 def test_a_matching_if_none_match_gets_a_304(api, published, url):
     first = api.get(url)
     again = api.get(url, HTTP_IF_NONE_MATCH=first["ETag"])

@@ -1,5 +1,7 @@
 """Chart geometry: folding the histogram's tail, the median marker, the trend line."""
 
+from types import SimpleNamespace
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -8,20 +10,27 @@ from salaries.charts import (
     TrendPoint,
     fold_histogram,
     histogram_chart,
-    money,
+    median_ranking_chart,
+    offers_ranking_chart,
     percentile_strip,
     ranking_chart,
+    slice_histogram_chart,
     trend_chart,
 )
+from salaries.formatting import money
 from salaries.stats import band_label
 
 
 def bands_from(start: int, counts: list[int]) -> list[dict]:
     return [
-        {"from": start + 500 * i, "to": start + 500 * (i + 1), "label": band_label(start + 500 * i),
-         "offers": n}
+        {
+            "from": start + 500 * i,
+            "to": start + 500 * (i + 1),
+            "label": band_label(start + 500 * i),
+            "offers": n,
+        }
         for i, n in enumerate(counts)
-    ]  # fmt: skip
+    ]
 
 
 histograms = st.builds(
@@ -121,3 +130,50 @@ def test_percentile_strip_orders_its_ticks():
 def test_money():
     assert money(7707) == "$7,707"
     assert money(None) == "—"
+
+
+def slice_like(name: str, *, offers: int, median: int | None, year: int = 2024):
+    """What the chart builders read of a ``SalaryStat``."""
+    return SimpleNamespace(
+        technology=SimpleNamespace(name=name),
+        offers=offers,
+        median=median,
+        year=year,
+        get_absolute_url=lambda: f"/salaries/back-end/{name.lower()}/{year}/",
+    )
+
+
+def test_ranking_charts_of_slices_label_link_and_describe_each_bar():
+    stats = [
+        slice_like("Flask", offers=1200, median=7707),
+        slice_like("Django", offers=40, median=6100),
+    ]
+    offers = offers_ranking_chart(stats, title="Most offers")
+    assert [(bar.label, bar.display, bar.href) for bar in offers.bars] == [
+        ("Flask", "1,200", "/salaries/back-end/flask/2024/"),
+        ("Django", "40", "/salaries/back-end/django/2024/"),
+    ]
+    assert offers.description == "Flask 1,200, Django 40"
+    medians = median_ranking_chart(stats, title="Highest median")
+    assert [bar.display for bar in medians.bars] == ["$7,707", "$6,100"]
+    assert medians.description == "Flask $7,707, Django $6,100"
+
+
+def test_a_median_ranking_across_years_names_each_year():
+    stats = [
+        slice_like("Flask", offers=9, median=7707),
+        slice_like("Elm", offers=9, median=5000, year=2023),
+    ]
+    assert median_ranking_chart(stats, title="t").description == (
+        "Flask $7,707 (2024), Elm $5,000 (2023)"
+    )
+
+
+def test_the_histogram_of_a_slice_marks_its_median_and_names_it():
+    stat = SimpleNamespace(
+        histogram=bands_from(5000, [4, 10, 3]), median=5600, subject="Flask Developer", year=2024
+    )
+    chart = slice_histogram_chart(stat)
+    assert chart.title == "Offers per $500 salary band: Flask Developer, 2024"
+    assert [bar.highlight for bar in chart.bars] == [False, True, False]
+    assert chart.marker.label == "median $5,600"

@@ -196,9 +196,15 @@ def test_standard_input_with_format_and_rejects(tmp_path, monkeypatch):
     assert code == 1 and "--rejects FILE is required" in err
     rejects = tmp_path / "rejects.csv"
     code, out, _ = run(
-        "-", "--format", "jsonl", "--skip-invalid", "--rejects", rejects,
-        stdin=stdin, monkeypatch=monkeypatch,
-    )  # fmt: skip
+        "-",
+        "--format",
+        "jsonl",
+        "--skip-invalid",
+        "--rejects",
+        rejects,
+        stdin=stdin,
+        monkeypatch=monkeypatch,
+    )
     assert code == 0 and "1 created, 0 updated, 1 rejected" in out
     assert "line 2" not in rejects.read_text().splitlines()[0]
     assert rejects.read_text().splitlines()[1].startswith("2,")
@@ -217,8 +223,14 @@ def test_a_crash_half_way_leaves_nothing(tmp_path, monkeypatch):
 
     monkeypatch.setattr(services._OfferWriter, "write", write_then_crash)
     with pytest.raises(KeyboardInterrupt):
-        call_command("import_offers", str(write(tmp_path, rows)), "--batch-size", "3",
-                     stdout=StringIO(), stderr=StringIO())  # fmt: skip
+        call_command(
+            "import_offers",
+            str(write(tmp_path, rows)),
+            "--batch-size",
+            "3",
+            stdout=StringIO(),
+            stderr=StringIO(),
+        )
     assert snapshot() == dict.fromkeys(snapshot(), 0)
 
 
@@ -391,38 +403,83 @@ def read_rejects(path):
 
 HOSTILE_LINES = [
     pytest.param("jsonl", b"[" * 20_000 + b"]" * 20_000, "json: not valid here", id="deep-json"),
-    pytest.param("jsonl", b'{"offer_id": {"a": ' + b"[" * 20_000 + b"]" * 20_000 + b"}}",
-                 "json: not valid here", id="deep-json-value"),
-    pytest.param("jsonl", jsonl_row("x").replace(b"5000", b"1" + b"0" * 5000),
-                 "salary: must be a whole number", id="5000-digit-salary"),
-    pytest.param("jsonl", jsonl_row("x", experience_years=1).replace(b": 1}", b": 1" + b"0" * 5000
-                                                                    + b"}"),
-                 "experience_years: must be a number of years", id="5000-digit-experience"),
-    pytest.param("jsonl", b'{"offer_id": 1' + b"0" * 5000 + b"}", "offer_id: must be at most 64",
-                 id="5000-digit-offer-id"),
-    pytest.param("jsonl", jsonl_row({"$gt": ""}),
-                 "offer_id: must be a string or a number, got a JSON object", id="object-id"),
-    pytest.param("jsonl", jsonl_row("x", candidate_id=["c1"]),
-                 "candidate_id: must be a string or a number, got a JSON array", id="array-id"),
-    pytest.param("jsonl", jsonl_row("x", salary="١٢٣"), "salary: must be a whole number",
-                 id="arabic-digits"),
-    pytest.param("jsonl", jsonl_row("x").replace(b"5000", b"NaN"), "NaN is not a JSON number",
-                 id="nan"),
-    pytest.param("jsonl", jsonl_row("x\x00y"), "offer_id: must not contain NUL",
-                 id="escaped-nul"),
-    pytest.param("jsonl", jsonl_row("x").replace(b"c1", b"c\x001"), "Invalid control character",
-                 id="raw-nul-json"),
-    pytest.param("jsonl", jsonl_row("x").replace(b"c1", b"c\xe91"), "encoding: not UTF-8 text",
-                 id="latin-1-json"),
-    pytest.param("csv", csv_row("x").replace(b"c1", b"c\x001"),
-                 "candidate_id: must not contain NUL", id="nul-csv"),
-    pytest.param("csv", csv_row("x").replace(b"c1", b"c\xe91"), "encoding: not UTF-8 text",
-                 id="latin-1-csv"),
-    pytest.param("csv", b"\xef\xbb\xbf" + csv_row("x"), "offer_id: must not contain a byte order",
-                 id="bom-mid-file"),
-    pytest.param("csv", csv_row("x").replace(b"5000", b"1" * 5000),
-                 "salary: must be a whole number", id="5000-digit-csv"),
-]  # fmt: skip
+    pytest.param(
+        "jsonl",
+        b'{"offer_id": {"a": ' + b"[" * 20_000 + b"]" * 20_000 + b"}}",
+        "json: not valid here",
+        id="deep-json-value",
+    ),
+    pytest.param(
+        "jsonl",
+        jsonl_row("x").replace(b"5000", b"1" + b"0" * 5000),
+        "salary: must be a whole number",
+        id="5000-digit-salary",
+    ),
+    pytest.param(
+        "jsonl",
+        jsonl_row("x", experience_years=1).replace(b": 1}", b": 1" + b"0" * 5000 + b"}"),
+        "experience_years: must be a number of years",
+        id="5000-digit-experience",
+    ),
+    pytest.param(
+        "jsonl",
+        b'{"offer_id": 1' + b"0" * 5000 + b"}",
+        "offer_id: must be at most 64",
+        id="5000-digit-offer-id",
+    ),
+    pytest.param(
+        "jsonl",
+        jsonl_row({"$gt": ""}),
+        "offer_id: must be a string or a number, got a JSON object",
+        id="object-id",
+    ),
+    pytest.param(
+        "jsonl",
+        jsonl_row("x", candidate_id=["c1"]),
+        "candidate_id: must be a string or a number, got a JSON array",
+        id="array-id",
+    ),
+    pytest.param(
+        "jsonl", jsonl_row("x", salary="١٢٣"), "salary: must be a whole number", id="arabic-digits"
+    ),
+    pytest.param(
+        "jsonl", jsonl_row("x").replace(b"5000", b"NaN"), "NaN is not a JSON number", id="nan"
+    ),
+    pytest.param("jsonl", jsonl_row("x\x00y"), "offer_id: must not contain NUL", id="escaped-nul"),
+    pytest.param(
+        "jsonl",
+        jsonl_row("x").replace(b"c1", b"c\x001"),
+        "Invalid control character",
+        id="raw-nul-json",
+    ),
+    pytest.param(
+        "jsonl",
+        jsonl_row("x").replace(b"c1", b"c\xe91"),
+        "encoding: not UTF-8 text",
+        id="latin-1-json",
+    ),
+    pytest.param(
+        "csv",
+        csv_row("x").replace(b"c1", b"c\x001"),
+        "candidate_id: must not contain NUL",
+        id="nul-csv",
+    ),
+    pytest.param(
+        "csv", csv_row("x").replace(b"c1", b"c\xe91"), "encoding: not UTF-8 text", id="latin-1-csv"
+    ),
+    pytest.param(
+        "csv",
+        b"\xef\xbb\xbf" + csv_row("x"),
+        "offer_id: must not contain a byte order",
+        id="bom-mid-file",
+    ),
+    pytest.param(
+        "csv",
+        csv_row("x").replace(b"5000", b"1" * 5000),
+        "salary: must be a whole number",
+        id="5000-digit-csv",
+    ),
+]
 
 
 def hostile_file(tmp_path, fmt, bad):
@@ -463,8 +520,9 @@ def test_a_hostile_line_writes_nothing_by_default(tmp_path, fmt, bad, reason):
 
 
 def test_a_repeated_header_column_is_an_error_naming_it(tmp_path):
-    path = write(tmp_path, ["o1,c1,2024-01-10,back-end,python,5000,senior,6000"],
-                 header=HEADER + ",salary")  # fmt: skip
+    path = write(
+        tmp_path, ["o1,c1,2024-01-10,back-end,python,5000,senior,6000"], header=HEADER + ",salary"
+    )
     code, _, err = run(path)
     assert code == 1
     assert 'line 1: the header names "salary" 2 times (columns 6, 8)' in err
@@ -601,12 +659,15 @@ def test_the_rejects_file_is_safe_to_open_in_a_spreadsheet(tmp_path):
         ("offers.jsonl", b"\n\n  \n", "the file holds no rows; nothing was written"),
         ("offers.csv", (HEADER + "\n").encode(), "the file holds no rows; nothing was written"),
         ("offers.csv", (HEADER + "\r\n\r\n").encode(), "the file holds no rows"),
-        ("offers.csv", (HEADER + "\n" + "o1,c1,2024-01-10,qa,x,1,").replace("\n", "\r").encode(),
-         "line 1: the lines end in a carriage return alone"),
+        (
+            "offers.csv",
+            (HEADER + "\n" + "o1,c1,2024-01-10,qa,x,1,").replace("\n", "\r").encode(),
+            "line 1: the lines end in a carriage return alone",
+        ),
         ("offers.csv", b"", "the file is empty: expected a header row"),
         ("offers.csv", b"\xef\xbb\xbf\n", "the header lacks required columns"),
     ],
-)  # fmt: skip
+)
 def test_files_without_rows_are_a_clear_error(tmp_path, name, content, message):
     path = tmp_path / name
     path.write_bytes(content)
@@ -641,18 +702,49 @@ def test_a_failed_default_import_does_not_claim_rows_were_created(tmp_path):
 # --- Property: arbitrary bytes give row errors or a clean stop, never a traceback ---
 
 PIECES = [
-    csv_row("p1"), jsonl_row("p1"), HEADER.encode(), b"\x00", b"\xef\xbb\xbf", b"\r", b"\r\n",
-    b"\xff", b"\xc3", b",", b'"', b";", b"\\u0000", b"\\ud800", b"[" * 2000, b"{" * 2000,
-    b"9" * 5000, b"NaN", b"-Infinity", b"1e400", b'{"offer_id": {}}', b'{"salary": true}',
-    b"\xd9\xa1\xd9\xa2", b"-2-3", b"all", b"=1+1", b'{"offer_id": "x", "offer_id": "y"}',
-]  # fmt: skip
+    csv_row("p1"),
+    jsonl_row("p1"),
+    HEADER.encode(),
+    b"\x00",
+    b"\xef\xbb\xbf",
+    b"\r",
+    b"\r\n",
+    b"\xff",
+    b"\xc3",
+    b",",
+    b'"',
+    b";",
+    b"\\u0000",
+    b"\\ud800",
+    b"[" * 2000,
+    b"{" * 2000,
+    b"9" * 5000,
+    b"NaN",
+    b"-Infinity",
+    b"1e400",
+    b'{"offer_id": {}}',
+    b'{"salary": true}',
+    b"\xd9\xa1\xd9\xa2",
+    b"-2-3",
+    b"all",
+    b"=1+1",
+    b'{"offer_id": "x", "offer_id": "y"}',
+]
 WHOLE_LINES = [
-    b"[" * 20_000, b'{"offer_id": ' + b"[" * 5000, jsonl_row("w1").replace(b"5000", b"1" * 5000),
-    csv_row("w2").replace(b"5000", b"1" * 5000), jsonl_row({"a": 1}), jsonl_row(["x"]),
-    jsonl_row("w3").replace(b"c1", b"c\x001"), csv_row("w4").replace(b"c1", b"c\x001"),
-    csv_row("w5").replace(b"c1", b"c\xe9"), jsonl_row("w6").replace(b"c1", b"c\xe9"),
-    jsonl_row("w7", salary="\u0661\u0662"), b"x" * 70_000, HEADER.encode(),
-]  # fmt: skip
+    b"[" * 20_000,
+    b'{"offer_id": ' + b"[" * 5000,
+    jsonl_row("w1").replace(b"5000", b"1" * 5000),
+    csv_row("w2").replace(b"5000", b"1" * 5000),
+    jsonl_row({"a": 1}),
+    jsonl_row(["x"]),
+    jsonl_row("w3").replace(b"c1", b"c\x001"),
+    csv_row("w4").replace(b"c1", b"c\x001"),
+    csv_row("w5").replace(b"c1", b"c\xe9"),
+    jsonl_row("w6").replace(b"c1", b"c\xe9"),
+    jsonl_row("w7", salary="\u0661\u0662"),
+    b"x" * 70_000,
+    HEADER.encode(),
+]
 line_bytes = st.one_of(
     st.sampled_from(WHOLE_LINES),
     st.lists(

@@ -57,8 +57,16 @@ def _properties(schema, name):
 
 
 def test_every_field_is_typed_and_described(schema):
-    for name in ("SalaryStat", "Specialization", "Technology", "SeniorityFigures",
-                 "BySeniority", "HistogramBand", "SalaryStatHistory", "Error"):  # fmt: skip
+    for name in (
+        "SalaryStat",
+        "Specialization",
+        "Technology",
+        "SeniorityFigures",
+        "BySeniority",
+        "HistogramBand",
+        "SalaryStatHistory",
+        "Error",
+    ):
         for field, spec in _properties(schema, name).items():
             assert spec.get("description"), f"{name}.{field} has no description"
             typed = {"type", "$ref", "allOf", "oneOf"} & spec.keys()  # oneOf: nullable enums
@@ -160,8 +168,12 @@ def live_api(live_server, transactional_db):
 
 
 KNOWN_CASES = {
-    "/api/v1/stats/": [{}, {"query": {"year": 2024, "ordering": ["-median"], "page_size": 2}},
-                       {"query": {"ordering": ["-year", "offers"]}}, {"query": {"format": "csv"}}],
+    "/api/v1/stats/": [
+        {},
+        {"query": {"year": 2024, "ordering": ["-median"], "page_size": 2}},
+        {"query": {"ordering": ["-year", "offers"]}},
+        {"query": {"format": "csv"}},
+    ],
     "/api/v1/stats/{specialization}/{technology}/": [
         {"path_parameters": {"specialization": "back-end", "technology": "flask"}},
         {"path_parameters": {"specialization": "all", "technology": "all"}},
@@ -172,7 +184,7 @@ KNOWN_CASES = {
     ],
     "/api/v1/specializations/{slug}/": [{"path_parameters": {"slug": "back-end"}}],
     "/api/v1/technologies/{slug}/": [{"path_parameters": {"slug": "flask"}}],
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("path", sorted(OPERATIONS))
@@ -249,8 +261,12 @@ def test_a_generated_client_reads_every_endpoint_into_its_models(live_api, live_
     models = importlib.import_module("devsalaries_client.models")
     for name in ("stats_list", "stats_retrieve", "stats_history"):
         importlib.import_module(f"devsalaries_client.api.stats.{name}")
-    for name in ("specializations_list", "specializations_retrieve", "technologies_list",
-                 "technologies_retrieve"):  # fmt: skip
+    for name in (
+        "specializations_list",
+        "specializations_retrieve",
+        "technologies_list",
+        "technologies_retrieve",
+    ):
         importlib.import_module(f"devsalaries_client.api.catalogue.{name}")
     client = package.AuthenticatedClient(base_url=live_server.url, token=key, prefix="Api-Key")
 
@@ -272,8 +288,9 @@ def test_a_generated_client_reads_every_endpoint_into_its_models(live_api, live_
     assert refused.status_code == 400 and isinstance(refused.parsed, models.QueryErrors)
     assert "page_size" in refused.parsed.additional_properties
 
-    one = api.stats_retrieve.sync(specialization="back-end", technology="flask", year=2024,
-                                  client=client)  # fmt: skip
+    one = api.stats_retrieve.sync(
+        specialization="back-end", technology="flask", year=2024, client=client
+    )
     assert isinstance(one, models.SalaryStat) and one.offers == 6
     assert isinstance(one.by_seniority, models.BySeniority)
     missing = api.stats_retrieve.sync_detailed(
