@@ -10,6 +10,7 @@ from PIL import Image as PILImage
 from wagtail.images.models import Image
 
 from articles.models import ArticleIndexPage, ArticlePage, HomePage
+from salaries.engine.refresh import salary_stats_refresh
 from salaries.factories import (
     CandidateFactory,
     OfferFactory,
@@ -17,7 +18,6 @@ from salaries.factories import (
     TechnologyFactory,
     add_offers,
 )
-from salaries.services import salary_stats_refresh
 
 
 @pytest.fixture(autouse=True)

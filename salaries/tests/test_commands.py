@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework_api_key.models import APIKey
 
-from salaries import services
 from salaries.factories import OfferFactory, SpecializationFactory, TechnologyFactory
+from salaries.importer import writing
 from salaries.models import (
     Candidate,
     Offer,
@@ -207,7 +207,7 @@ def test_standard_input_with_format_and_rejects(tmp_path, monkeypatch):
 def test_a_crash_half_way_leaves_nothing(tmp_path, monkeypatch):
     rows = [f"o{i},c{i},2024-01-10,back-end,flask,{1000 + i}," for i in range(10)]
     calls = {"n": 0}
-    original = services._OfferWriter.write
+    original = writing.OfferWriter.write
 
     def write_then_crash(self, batch):
         calls["n"] += 1
@@ -215,7 +215,7 @@ def test_a_crash_half_way_leaves_nothing(tmp_path, monkeypatch):
             raise KeyboardInterrupt
         original(self, batch)
 
-    monkeypatch.setattr(services._OfferWriter, "write", write_then_crash)
+    monkeypatch.setattr(writing.OfferWriter, "write", write_then_crash)
     with pytest.raises(KeyboardInterrupt):
         call_command("import_offers", str(write(tmp_path, rows)), "--batch-size", "3",
                      stdout=StringIO(), stderr=StringIO())  # fmt: skip

@@ -7,8 +7,8 @@ from django.db import transaction
 from tqdm import tqdm
 
 from salaries.demo import SPECIALIZATIONS, TECHNOLOGIES, demo_offers
+from salaries.importer.service import offers_import
 from salaries.models import Specialization, Technology
-from salaries.services import offers_import
 
 
 class Command(BaseCommand):

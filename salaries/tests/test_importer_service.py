@@ -1,0 +1,65 @@
+"""offers_import: batches, all or nothing, and duplicate offer ids found exactly."""
+
+from datetime import date
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from salaries.importer.service import offers_import
+from salaries.models import Candidate, Offer, OfferTechnology, Specialization, Technology
+
+pytestmark = pytest.mark.django_db
+
+
+good_record = st.fixed_dictionaries(
+    {
+        "offer_id": st.uuids().map(str),
+        "candidate_id": st.sampled_from(["c1", "c2", "c3"]),
+        "offered_on": st.dates(min_value=date(2000, 1, 1), max_value=date(2025, 12, 31)).map(str),
+        "specialization": st.sampled_from(["back-end", "qa"]),
+        "technologies": st.sampled_from(["python", "python;flask", "react"]),
+        "salary": st.integers(1, 100_000),
+    }
+)  # fmt: skip
+bad_change = st.sampled_from(
+    [
+        {"salary": "7k"},
+        {"salary": 0},
+        {"offered_on": "2024-13-01"},
+        {"specialization": "all"},
+        {"technologies": ""},
+        {"country": "ZZ"},
+        {"remote": "perhaps"},
+    ]
+)
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    good=st.lists(good_record, min_size=0, max_size=12, unique_by=lambda r: r["offer_id"]),
+    bad=st.lists(bad_change, min_size=1, max_size=3),
+    where=st.randoms(),
+)
+def test_property_bad_rows_never_write_anything(good, bad, where):
+    records = [dict(r) for r in good]
+    for change in bad:
+        victim = dict(good[0]) if good else {"offer_id": "x"}
+        victim.update(change, offer_id=f"bad-{len(records)}")
+        records.insert(where.randint(0, len(records)), victim)
+    before = snapshot()
+    summary = offers_import(records=enumerate(records, start=2), batch_size=where.randint(1, 5))
+    assert summary.error_count >= len(bad)
+    assert not summary.written
+    assert snapshot() == before
+
+
+def snapshot():
+    return {
+        model.__name__: model.objects.count()
+        for model in (Offer, OfferTechnology, Candidate, Specialization, Technology)
+    }
