@@ -8,6 +8,7 @@ p, c, n); the year and the seniority levels travel as query parameters.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -19,25 +20,90 @@ from salaries.models import Offer, OfferTechnology, Seniority
 LEVEL_CODES = {level: code for code, level in enumerate(Seniority.values, start=1)}
 LEVEL_NAMES = {code: level for level, code in LEVEL_CODES.items()}
 WHOLE_SLICE = 7  # the level code that stands for "every offer of the slice"
+LEVEL_BITS = 3  # the level sits in a key's lowest bits: key & 0x7, key | WHOLE_SLICE
 YEAR_SQL = {  # only in statements with parameters, hence the doubled %
     "postgresql": "EXTRACT(YEAR FROM o.{column})",
     "sqlite": "strftime('%%Y', o.{column})",
 }
 
 
-def encode_key(spec, tech, year, level):
-    """One int64 per (specialization, technology, year, level); 0 stands for "all"."""
-    return (
-        (spec.astype(np.int64) << 35)
-        | (tech.astype(np.int64) << 15)
-        | (year.astype(np.int64) << 3)
-        | level.astype(np.int64)
-    )
+class SliceKeyOverflow(ValueError):
+    """A value that the slice keys cannot hold; a refresh stops rather than merge slices."""
 
 
-def decode_key(key: int) -> tuple[int | None, int | None, int, int]:
-    spec, tech = key >> 35, (key >> 15) & 0xFFFFF
-    return spec or None, tech or None, (key >> 3) & 0xFFF, key & 0x7
+def _bits(count: int) -> int:
+    return int(count).bit_length()
+
+
+@dataclass(frozen=True)
+class SliceKeys:
+    """One int64 per (specialization, technology, year, level), exactly. A key holds the
+    specialization's and the technology's rank among the ids present (0 is "all"), not
+    the ids themselves, so ids of any size fit; every part gets the bits it needs, and a
+    value outside what the keys were made for is refused, never cut (a cut id would merge
+    two slices)."""
+
+    specs: np.ndarray  # the specialization ids present, sorted, 0 first
+    techs: np.ndarray  # the technology ids present, sorted, 0 first
+    year_bits: int
+
+    @classmethod
+    def fitting(cls, *, specs: np.ndarray, techs: np.ndarray, years: np.ndarray) -> SliceKeys:
+        """Keys for these specialization ids, technology ids and years."""
+        specs = np.unique(np.concatenate([[0], np.asarray(specs, dtype=np.int64)]))
+        techs = np.unique(np.concatenate([[0], np.asarray(techs, dtype=np.int64)]))
+        years = np.asarray(years, dtype=np.int64)
+        keys = cls(specs, techs, _bits(years.max()) if years.size else 0)
+        need = keys._spec_shift + _bits(len(specs) - 1)
+        if need > 63 or (years.size and years.min() < 0):
+            raise SliceKeyOverflow(
+                f"{len(specs) - 1} specializations, {len(techs) - 1} technologies and years "
+                f"up to {years.max()} need {need} bits, more than a 63-bit slice key holds"
+            )
+        return keys
+
+    @property
+    def _year_shift(self) -> int:
+        return LEVEL_BITS
+
+    @property
+    def _tech_shift(self) -> int:
+        return LEVEL_BITS + self.year_bits
+
+    @property
+    def _spec_shift(self) -> int:
+        return self._tech_shift + _bits(len(self.techs) - 1)
+
+    @staticmethod
+    def _ranks(ids: np.ndarray, values, what: str) -> np.ndarray:
+        values = np.asarray(values, dtype=np.int64)
+        ranks = np.minimum(np.searchsorted(ids, values), len(ids) - 1)
+        unknown = ids[ranks] != values
+        if unknown.any():
+            raise SliceKeyOverflow(f"{what} id {values[unknown][0]} is not among the keys' ids")
+        return ranks
+
+    def encode(self, spec, tech, year, level) -> np.ndarray:
+        year = np.asarray(year, dtype=np.int64)
+        level = np.asarray(level, dtype=np.int64)
+        if (year.size and (year.min() < 0 or year.max() >> self.year_bits)) or (
+            level.size and (level.min() < 0 or level.max() >> LEVEL_BITS)
+        ):
+            raise SliceKeyOverflow("a year or a level outside what the keys were made for")
+        return (
+            (self._ranks(self.specs, spec, "specialization") << self._spec_shift)
+            | (self._ranks(self.techs, tech, "technology") << self._tech_shift)
+            | (year << self._year_shift)
+            | level
+        )
+
+    def decode(self, key: int) -> tuple[int | None, int | None, int, int]:
+        """``(specialization id or None, technology id or None, year, level)``."""
+        level = key & ((1 << LEVEL_BITS) - 1)
+        year = (key >> self._year_shift) & ((1 << self.year_bits) - 1)
+        tech = (key >> self._tech_shift) & ((1 << _bits(len(self.techs) - 1)) - 1)
+        spec = key >> self._spec_shift
+        return int(self.specs[spec]) or None, int(self.techs[tech]) or None, year, level
 
 
 class Aggregation:
@@ -126,7 +192,7 @@ class Aggregation:
             return np.empty((0, len(names) + 2), dtype=np.int64)
         return np.concatenate([np.concatenate(keys), np.concatenate(chunks)], axis=1)
 
-    def people(self, source: str, columns: str) -> dict[int, tuple[int, ...]]:
+    def people(self, source: str, columns: str, keys: SliceKeys) -> dict[int, tuple[int, ...]]:
         """What the disclosure rules need about the people of each group of ``columns``
         (a subset of s, t, y, l), counted by the database from one row per (group,
         candidate): distinct candidates and the most offers one candidate holds; for
@@ -149,7 +215,7 @@ class Aggregation:
         rows = np.array(self.cursor.fetchall(), dtype=np.int64).reshape(-1, width)
         get = dict(zip(names, rows.T, strict=False))
         zero = np.zeros(len(rows), dtype=np.int64)
-        packed = encode_key(
+        packed = keys.encode(
             get.get("s", zero),
             get.get("t", zero),
             get["y"],

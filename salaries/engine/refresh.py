@@ -15,13 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from salaries.disclosure import disclosure_rules
-from salaries.engine.aggregation import (
-    LEVEL_NAMES,
-    WHOLE_SLICE,
-    Aggregation,
-    decode_key,
-    encode_key,
-)
+from salaries.engine.aggregation import LEVEL_NAMES, WHOLE_SLICE, Aggregation, SliceKeys
 from salaries.generation import stats_generation_publish
 from salaries.models import SalaryStat, StatsRun
 from salaries.stats import (
@@ -49,6 +43,11 @@ def _slice_rows(
     apply the disclosure rules to every slice and every level on its own."""
     facts = agg.grouped("facts", "s, t, y, l")  # columns s t y l salary offers
     offers = agg.grouped("offers", "s, y, l")  # columns s y l salary offers
+    keys = SliceKeys.fitting(
+        specs=np.concatenate([facts[:, 0], offers[:, 0]]),
+        techs=facts[:, 1],
+        years=np.concatenate([facts[:, 2], offers[:, 1]]),
+    )
     none = np.zeros
     kinds = [  # (grouped rows, specialization column, technology column)
         (facts, facts[:, 0], facts[:, 1], "facts", "s, t"),
@@ -62,16 +61,16 @@ def _slice_rows(
     for data, spec, tech, source, columns in kinds:
         year, level, salary, count = data[:, -4], data[:, -3], data[:, -2], data[:, -1]
         prefix = f"{columns}, " if columns else ""
-        slice_people = agg.people(source, f"{prefix}y")
-        level_people = agg.people(source, f"{prefix}y, l")
+        slice_people = agg.people(source, f"{prefix}y", keys)
+        level_people = agg.people(source, f"{prefix}y, l", keys)
 
         whole = grouped_figures(
-            encode_key(spec, tech, year, np.full(len(data), WHOLE_SLICE)), salary, count
+            keys.encode(spec, tech, year, np.full(len(data), WHOLE_SLICE)), salary, count
         )
         slice_offers = dict(zip(whole.groups.tolist(), whole.offers.tolist(), strict=True))
         graded = level > 0
         levels = grouped_figures(
-            encode_key(spec[graded], tech[graded], year[graded], level[graded]),
+            keys.encode(spec[graded], tech[graded], year[graded], level[graded]),
             salary[graded],
             count[graded],
             percentiles=SENIORITY_PERCENTILES,
@@ -99,7 +98,7 @@ def _slice_rows(
                 "withheld": withheld,
             }
         for i, key in enumerate(whole.groups.tolist()):
-            spec_id, tech_id, slice_year, _ = decode_key(key)
+            spec_id, tech_id, slice_year, _ = keys.decode(key)
             n = int(whole.offers[i])
             if spec_id is None and tech_id is None:
                 total_offers += n
