@@ -2,6 +2,7 @@
 batches, all or nothing by default, and reports what it did in an ``ImportSummary``.
 """
 
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -46,30 +47,58 @@ class ImportSummary:
             self.errors.append(str(error))
 
 
+# The 64-bit hash that files an offer_id; a module name so a test can force clashes.
+offer_id_hash = hash
+
+
 class _SeenOfferIds:
-    """Which offer_id came on which line, compactly: 64-bit hashes in sorted numpy arrays
-    (16 bytes an id), merged once per batch. A clash of two different ids on 64 bits is
-    about one in 10^7 for a million rows and would be reported as a duplicate."""
+    """Which offer_id came on which line, exactly, in flat memory: 64-bit hashes in sorted
+    numpy arrays (26 bytes an id), merged once per batch, and the ids themselves in a
+    temporary file. A hash found in the arrays is confirmed against the stored id, so two
+    different ids whose hashes clash are never taken for a duplicate."""
 
     def __init__(self) -> None:
         self.hashes = np.empty(0, dtype=np.int64)
         self.lines = np.empty(0, dtype=np.int64)
+        self.offsets = np.empty(0, dtype=np.int64)  # where the id starts in the file
+        self.sizes = np.empty(0, dtype=np.uint16)  # its length in UTF-8 bytes (at most 256)
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
+        self.end = 0
+
+    def close(self) -> None:
+        self.file.close()
 
     def first_line(self, offer_id: str) -> int | None:
-        key = hash(offer_id)
+        key = offer_id_hash(offer_id)
         i = int(np.searchsorted(self.hashes, key))
-        if i < len(self.hashes) and self.hashes[i] == key:
-            return int(self.lines[i])
+        wanted = None
+        while i < len(self.hashes) and self.hashes[i] == key:
+            wanted = wanted or offer_id.encode("utf-8")
+            if self.sizes[i] == len(wanted):
+                self.file.seek(int(self.offsets[i]))
+                if self.file.read(len(wanted)) == wanted:
+                    return int(self.lines[i])
+            i += 1
         return None
 
     def add(self, batch: dict[str, int]) -> None:
         if not batch:
             return
-        hashes = np.fromiter((hash(k) for k in batch), dtype=np.int64, count=len(batch))
-        lines = np.fromiter(batch.values(), dtype=np.int64, count=len(batch))
-        hashes, lines = np.concatenate([self.hashes, hashes]), np.concatenate([self.lines, lines])
+        n = len(batch)
+        encoded = [offer_id.encode("utf-8") for offer_id in batch]
+        sizes = np.fromiter(map(len, encoded), dtype=np.uint16, count=n)
+        offsets = self.end + np.cumsum(sizes, dtype=np.int64) - sizes
+        self.file.seek(self.end)
+        self.file.write(b"".join(encoded))
+        self.end += int(sizes.sum(dtype=np.int64))
+        hashes = np.fromiter(map(offer_id_hash, batch), dtype=np.int64, count=n)
+        lines = np.fromiter(batch.values(), dtype=np.int64, count=n)
+        hashes = np.concatenate([self.hashes, hashes])
         order = np.argsort(hashes, kind="stable")
-        self.hashes, self.lines = hashes[order], lines[order]
+        self.hashes = hashes[order]
+        self.lines = np.concatenate([self.lines, lines])[order]
+        self.offsets = np.concatenate([self.offsets, offsets])[order]
+        self.sizes = np.concatenate([self.sizes, sizes])[order]
 
 
 class _Rollback(Exception):
@@ -157,17 +186,20 @@ def offers_import(
                 flush()
         flush()
 
-    if skip_invalid and not dry_run:
-        run()
-        summary.written = summary.created + summary.updated > 0
-    else:
-        try:
-            with transaction.atomic():
-                run()
-                if summary.error_count or summary.stopped or dry_run:
-                    raise _Rollback
-        except _Rollback:
-            pass  # nothing stays; the counts say what would have happened
-        summary.written = not (summary.error_count or summary.stopped or dry_run)
+    try:
+        if skip_invalid and not dry_run:
+            run()
+            summary.written = summary.created + summary.updated > 0
+        else:
+            try:
+                with transaction.atomic():
+                    run()
+                    if summary.error_count or summary.stopped or dry_run:
+                        raise _Rollback
+            except _Rollback:
+                pass  # nothing stays; the counts say what would have happened
+            summary.written = not (summary.error_count or summary.stopped or dry_run)
+    finally:
+        seen.close()
     summary.seconds = time.perf_counter() - clock
     return summary

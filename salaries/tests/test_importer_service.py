@@ -6,6 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from salaries.importer import service
 from salaries.importer.service import offers_import
 from salaries.models import Candidate, Offer, OfferTechnology, Specialization, Technology
 
@@ -63,3 +64,38 @@ def snapshot():
         model.__name__: model.objects.count()
         for model in (Offer, OfferTechnology, Candidate, Specialization, Technology)
     }
+
+
+# --- Duplicate offer ids, exactly ---
+
+
+def record(offer_id: str) -> dict:
+    return {
+        "offer_id": offer_id,
+        "candidate_id": "c1",
+        "offered_on": "2024-05-06",
+        "specialization": "qa",
+        "technologies": "python",
+        "salary": "5000",
+    }
+
+
+@pytest.mark.parametrize("skip_invalid", [False, True])
+def test_offer_ids_whose_hashes_clash_are_told_apart(monkeypatch, skip_invalid):
+    monkeypatch.setattr(service, "offer_id_hash", lambda offer_id: 42)  # every id clashes
+    ids = ["o1", "o10", "ö1", "o2", "O1", "o3"]  # near misses of each other
+    summary = offers_import(
+        records=enumerate(map(record, ids), start=2), skip_invalid=skip_invalid, batch_size=2
+    )
+    assert (summary.created, summary.error_count, summary.written) == (6, 0, True)
+    assert sorted(Offer.objects.values_list("offer_id", flat=True)) == sorted(ids)
+
+
+def test_a_real_duplicate_among_clashing_hashes_names_its_first_line(monkeypatch):
+    monkeypatch.setattr(service, "offer_id_hash", lambda offer_id: 42)
+    ids = ["o1", "o10", "ö1", "o2", " ö1 ", "o3"]  # " ö1 " is trimmed to line 4's id
+    summary = offers_import(
+        records=enumerate(map(record, ids), start=2), skip_invalid=True, batch_size=2
+    )
+    assert summary.created == 5
+    assert summary.errors == ['line 6: offer_id: "ö1" already appears on line 4']
