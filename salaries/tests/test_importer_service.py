@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from salaries.importer import service
 from salaries.importer.service import offers_import
-from salaries.models import Candidate, Offer, OfferTechnology, Specialization, Technology
+from salaries.models import Offer
+from salaries.tests.support import snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -57,13 +58,6 @@ def test_property_bad_rows_never_write_anything(good, bad, where):
     assert summary.error_count >= len(bad)
     assert not summary.written
     assert snapshot() == before
-
-
-def snapshot():
-    return {
-        model.__name__: model.objects.count()
-        for model in (Offer, OfferTechnology, Candidate, Specialization, Technology)
-    }
 
 
 # --- Duplicate offer ids, exactly ---

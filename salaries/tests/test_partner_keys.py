@@ -1,5 +1,5 @@
 """Partner keys made and revoked by the service functions the commands and the admin use.
-(The commands' own messages and exit codes: ``test_commands.py``.)"""
+(The commands' own messages and exit codes: ``test_command_partner_keys.py``.)"""
 
 import pytest
 
