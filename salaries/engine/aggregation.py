@@ -2,8 +2,9 @@
 
 The database groups and counts (hash aggregation, cheap); only grouped integer rows come
 out, never offers. The SQL is assembled from the models' table and column names, quoted
-with ``connection.ops.quote_name``, and from this module's constant aliases (s, t, y, l,
-p, c, n); the year and the seniority levels travel as query parameters.
+with ``connection.ops.quote_name``, and from constants of this module (the aliases s, t,
+y, l, p, c, n and the integer level codes); the year and the seniority values travel as
+query parameters. Nothing a person typed reaches the SQL text.
 """
 
 from __future__ import annotations

@@ -12,12 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from operator import attrgetter
+from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.utils import timezone
 
 from salaries.importer.columns import FIELDS, MODEL_FIELDS, OFFER_FIELDS, OfferRow
 from salaries.models import Candidate, Offer, OfferTechnology, Specialization, Technology
+
+if TYPE_CHECKING:
+    from salaries.importer.service import ImportSummary
 
 _STAGE = "offer_stage"  # a temporary table, one per database session
 _row_values = attrgetter(*FIELDS)
@@ -44,7 +48,7 @@ class OfferWriter:
     """Writes validated rows in batches; creates the specializations and technologies
     they name on first sight and lists them in the summary."""
 
-    def __init__(self, summary) -> None:
+    def __init__(self, summary: ImportSummary) -> None:
         self.summary = summary
         self.specializations = dict(Specialization.objects.values_list("slug", "id"))
         self.technologies = dict(Technology.objects.values_list("slug", "id"))
