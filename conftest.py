@@ -11,6 +11,7 @@ from wagtail.images.models import Image
 
 from articles.factories import ArticlePageFactory
 from articles.models import ArticleIndexPage, HomePage
+from salaries.engine.refresh import salary_stats_refresh
 from salaries.factories import (
     CandidateFactory,
     OfferFactory,
@@ -18,7 +19,6 @@ from salaries.factories import (
     TechnologyFactory,
     add_offers,
 )
-from salaries.services import salary_stats_refresh
 
 
 @pytest.fixture(autouse=True)

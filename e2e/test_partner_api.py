@@ -2,8 +2,8 @@
 
 import pytest
 
+from salaries.engine.refresh import salary_stats_refresh
 from salaries.factories import OfferFactory, SpecializationFactory, TechnologyFactory
-from salaries.services import salary_stats_refresh
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

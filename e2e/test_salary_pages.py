@@ -6,6 +6,7 @@ import random
 import pytest
 
 from salaries.charts import fold_histogram
+from salaries.engine.refresh import salary_stats_refresh
 from salaries.factories import (
     CandidateFactory,
     OfferFactory,
@@ -13,7 +14,6 @@ from salaries.factories import (
     TechnologyFactory,
 )
 from salaries.selectors import salary_stat_get
-from salaries.services import salary_stats_refresh
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,10 +12,10 @@ from articles import demo
 from articles.blocks import ArticleStreamBlock, SeniorityRowBlock, YearChoiceBlock
 from articles.models import ArticlePage
 from portal.tests.support import text_of
+from salaries.engine.refresh import salary_stats_refresh
 from salaries.factories import add_offers
 from salaries.filters import MAX_YEAR, MIN_YEAR
 from salaries.selectors import salary_stat_get, salary_stat_history
-from salaries.services import salary_stats_refresh
 
 pytestmark = pytest.mark.django_db
 

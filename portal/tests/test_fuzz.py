@@ -30,7 +30,7 @@ from wagtail.api.v2.views import BaseAPIViewSet
 from wagtail.models import Page
 
 from articles.models import Subscriber
-from salaries.services import partner_key_create
+from salaries.partner_keys import partner_key_create
 
 SKIPPED_PREFIXES = ("admin/", "_util/", "documents/authenticate_with_password/")
 

@@ -34,9 +34,10 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 
 from articles.models import Subscriber
+from salaries.engine.refresh import salary_stats_refresh
 from salaries.factories import SpecializationFactory, TechnologyFactory, add_offers
 from salaries.models import StatsRun
-from salaries.services import partner_key_create, salary_stats_refresh
+from salaries.partner_keys import partner_key_create
 
 # serialized_rollback: the rows the migrations create come back, with their ids, before
 # each test, so the servers' cached content types stay right and the admin finds its tree.

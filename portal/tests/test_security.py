@@ -9,8 +9,8 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from articles.models import Subscriber
+from salaries.engine.refresh import salary_stats_refresh
 from salaries.factories import CandidateFactory, add_offers
-from salaries.services import salary_stats_refresh
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from salaries.services import partner_key_create
+from salaries.partner_keys import partner_key_create
 
 
 @pytest.fixture

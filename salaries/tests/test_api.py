@@ -12,10 +12,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from portal.tests.support import text_of
+from salaries.engine.refresh import salary_stats_refresh
 from salaries.factories import OfferFactory, SpecializationFactory, TechnologyFactory
 from salaries.models import StatsRun, Technology
 from salaries.renderers import STAT_COLUMNS
-from salaries.services import salary_stats_refresh
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from salaries.engine.refresh import salary_stats_refresh
 from salaries.factories import OfferFactory
 from salaries.models import PartnerAPIKey
 from salaries.selectors import PARTNER_KEY_PREFIX
-from salaries.services import salary_stats_refresh
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/stats/all/all/2024/"

@@ -21,8 +21,9 @@ import schemathesis
 import yaml
 from drf_spectacular.validation import validate_schema
 
+from salaries.engine.refresh import salary_stats_refresh
 from salaries.factories import OfferFactory, SpecializationFactory, TechnologyFactory
-from salaries.services import partner_key_create, salary_stats_refresh
+from salaries.partner_keys import partner_key_create
 
 OPERATIONS = {
     "/api/v1/stats/",

@@ -7,6 +7,7 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from salaries.models import SalaryStat, StatsRun
+from salaries.partner_keys import partner_key_create
 from salaries.selectors import (
     partner_key_get,
     partner_keys_forget,
@@ -23,7 +24,6 @@ from salaries.selectors import (
     stats_run_latest,
     technology_list,
 )
-from salaries.services import partner_key_create
 
 
 def new_run() -> StatsRun:

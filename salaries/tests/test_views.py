@@ -14,10 +14,10 @@ from django.test.utils import CaptureQueriesContext
 
 from portal.tests.support import text_of
 from salaries.charts import fold_histogram
+from salaries.engine.refresh import salary_stats_refresh
 from salaries.factories import OfferFactory, TechnologyFactory, add_offers
 from salaries.models import SalaryStat
 from salaries.selectors import salary_stat_get
-from salaries.services import salary_stats_refresh
 from salaries.topics import TopicArticle, _finders, register_topic_article_finder
 
 pytestmark = pytest.mark.django_db

@@ -69,7 +69,7 @@ def test_anonymous_visitors_are_sent_to_the_login(client):
 
 
 def test_keys_listing_shows_prefix_and_status_never_the_key(editor_client):
-    from salaries.services import partner_key_create
+    from salaries.partner_keys import partner_key_create
 
     api_key, key = partner_key_create(partner_name="Acme Jobs")
     html = editor_client.get("/admin/snippets/salaries/partnerapikey/").content.decode()
@@ -100,7 +100,7 @@ def test_making_a_key_in_the_admin_shows_it_once(editor_client):
 
 def test_revoking_a_key_in_the_admin_is_final(editor_client):
     from salaries.models import PartnerAPIKey
-    from salaries.services import partner_key_create
+    from salaries.partner_keys import partner_key_create
 
     api_key, key = partner_key_create(partner_name="Acme Jobs")
     url = f"/admin/snippets/salaries/partnerapikey/edit/{api_key.pk}/"

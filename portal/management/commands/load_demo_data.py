@@ -11,7 +11,7 @@ from articles.demo import ARTICLES
 from articles.services import articles_publish
 from salaries.catalogue import catalogue_update
 from salaries.demo import SPECIALIZATIONS, TECHNOLOGIES, demo_offers
-from salaries.services import offers_import
+from salaries.importer.service import offers_import
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from salaries.engine.refresh import salary_stats_refresh
 from salaries.filters import MAX_YEAR, MIN_YEAR
-from salaries.services import salary_stats_refresh
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from salaries.services import partner_key_create
+from salaries.partner_keys import partner_key_create
 
 
 def _expiry(value: str) -> datetime.datetime:

@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from portal import spreadsheets
-from salaries.importing import FORMATS, MAX_LINE_BYTES, ImportFileError, read_records
-from salaries.services import ImportSummary, offers_import
+from salaries.importer.reading import FORMATS, MAX_LINE_BYTES, ImportFileError, read_records
+from salaries.importer.service import ImportSummary, offers_import
 
 SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 SHOWN_ERRORS = 50

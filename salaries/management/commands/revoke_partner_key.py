@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from salaries.services import partner_keys_revoke
+from salaries.partner_keys import partner_keys_revoke
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""Services. The statistics refresh against an independent reference computed over random offers.
+"""The statistics refresh against an independent reference computed over random offers.
 
 Runs on whichever database the suite runs on, so SQLite and PostgreSQL are each held to
 the same reference.
@@ -6,7 +6,6 @@ the same reference.
 
 import datetime
 from collections import Counter, defaultdict
-from datetime import date
 from fractions import Fraction
 
 import numpy as np
@@ -18,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from salaries.engine.refresh import salary_stats_refresh
 from salaries.factories import (
     CandidateFactory,
     OfferFactory,
@@ -26,15 +26,11 @@ from salaries.factories import (
 )
 from salaries.generation import GENERATION_KEY, stats_generation
 from salaries.models import (
-    Candidate,
     Offer,
     OfferTechnology,
     SalaryStat,
-    Specialization,
     StatsRun,
-    Technology,
 )
-from salaries.services import offers_import, salary_stats_refresh
 
 pytestmark = pytest.mark.django_db
 
@@ -400,58 +396,3 @@ def test_a_candidate_with_offers_at_the_level_and_outside_it_counts_outside():
     slice_of({"o4": 1, "s0": 1}, seniority="")  # s0 also has senior offers
     senior = published_slice().by_seniority["senior"]
     assert senior["withheld"] is None, "o1-o4 and s0: five people outside senior"
-
-
-# --- offers_import ---
-
-good_record = st.fixed_dictionaries(
-    {
-        "offer_id": st.uuids().map(str),
-        "candidate_id": st.sampled_from(["c1", "c2", "c3"]),
-        "offered_on": st.dates(min_value=date(2000, 1, 1), max_value=date(2025, 12, 31)).map(str),
-        "specialization": st.sampled_from(["back-end", "qa"]),
-        "technologies": st.sampled_from(["python", "python;flask", "react"]),
-        "salary": st.integers(1, 100_000),
-    }
-)
-bad_change = st.sampled_from(
-    [
-        {"salary": "7k"},
-        {"salary": 0},
-        {"offered_on": "2024-13-01"},
-        {"specialization": "all"},
-        {"technologies": ""},
-        {"country": "ZZ"},
-        {"remote": "perhaps"},
-    ]
-)
-
-
-@settings(
-    max_examples=20,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-@given(
-    good=st.lists(good_record, min_size=0, max_size=12, unique_by=lambda r: r["offer_id"]),
-    bad=st.lists(bad_change, min_size=1, max_size=3),
-    where=st.randoms(),
-)
-def test_property_bad_rows_never_write_anything(good, bad, where):
-    records = [dict(r) for r in good]
-    for change in bad:
-        victim = dict(good[0]) if good else {"offer_id": "x"}
-        victim.update(change, offer_id=f"bad-{len(records)}")
-        records.insert(where.randint(0, len(records)), victim)
-    before = snapshot()
-    summary = offers_import(records=enumerate(records, start=2), batch_size=where.randint(1, 5))
-    assert summary.error_count >= len(bad)
-    assert not summary.written
-    assert snapshot() == before
-
-
-def snapshot():
-    return {
-        model.__name__: model.objects.count()
-        for model in (Offer, OfferTechnology, Candidate, Specialization, Technology)
-    }
