@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from salaries.stats import MAX_SALARY
+
 YEARS = (2021, 2022, 2023, 2024, 2025)
 REFERENCE = {"specialization": "back-end", "technology": "flask", "year": 2024}
 REFERENCE_OFFERS, REFERENCE_MEDIAN, REFERENCE_CANDIDATES = 571, 7707, 143
@@ -184,7 +186,7 @@ def _day_in(rng: random.Random, year: int) -> date:
 
 def _salary(rng: random.Random, base: float, spread: float = 0.22) -> int:
     # Candidates state round figures; whole dollars, 1..100000.
-    return max(300, min(100_000, round(rng.lognormvariate(0, spread) * base / 50) * 50))
+    return max(300, min(MAX_SALARY, round(rng.lognormvariate(0, spread) * base / 50) * 50))
 
 
 def _general_offers(count: int, rng: random.Random) -> Iterator[dict]:

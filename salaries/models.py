@@ -5,6 +5,7 @@ salary expectation). ``SalaryStat`` rows are what every page, API response and a
 block reads; they are replaced as a whole set by ``compute_salary_stats``.
 """
 
+import contextlib
 import re
 
 from django.conf import settings
@@ -378,9 +379,18 @@ def rate_parse(rate: str) -> tuple[int, int]:
     return int(match["count"]), RATE_PERIODS[match["period"]]
 
 
+def rate_normalise(rate: str) -> str:
+    """The rate as it is stored: ``" 1000/HOUR "`` -> ``"1000/hour"``; raises ``ValueError``
+    (with a message a person can act on) when it is not ``N/second|minute|hour|day``."""
+    rate = rate.strip().lower()
+    rate_parse(rate)
+    return rate
+
+
 def validate_rate(value: str) -> None:
+    """``rate_normalise`` as a form and model validator."""
     try:
-        rate_parse(value)
+        rate_normalise(value)
     except ValueError as error:
         raise ValidationError(str(error).capitalize(), code="invalid_rate") from error
 
@@ -408,6 +418,12 @@ class Partner(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # Stored as the command stores it ("1000/HOUR" typed in the admin is "1000/hour");
+        # an invalid rate has already been reported by the field's validator.
+        with contextlib.suppress(ValueError):
+            self.rate = rate_normalise(self.rate)
 
 
 class PartnerAPIKey(AbstractAPIKey):

@@ -8,14 +8,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from salaries.models import Partner, PartnerAPIKey, rate_parse
-
-
-def rate_validate(rate: str) -> str:
-    """``N/second``, ``N/minute``, ``N/hour`` or ``N/day``; raises ``ValueError``."""
-    rate = rate.strip().lower()
-    rate_parse(rate)
-    return rate
+from salaries.models import Partner, PartnerAPIKey, rate_normalise
 
 
 @transaction.atomic
@@ -36,7 +29,7 @@ def partner_key_create(
     partner, created = Partner.objects.get_or_create(name=partner_name)
     changed = []
     if rate is not None:
-        partner.rate = rate_validate(rate)
+        partner.rate = rate_normalise(rate)
         changed.append("rate")
     if contact_email:
         partner.contact_email = contact_email

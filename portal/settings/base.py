@@ -71,6 +71,12 @@ PRODUCTION_ENV = {
         "EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend"
     ),
     "DEFAULT_FROM_EMAIL": env.str("DEFAULT_FROM_EMAIL", default="DevSalaries <noreply@localhost>"),
+    # The SMTP server the newsletter's mail goes through.
+    "EMAIL_HOST": env.str("EMAIL_HOST", default="localhost"),
+    "EMAIL_PORT": env.int("EMAIL_PORT", default=25),
+    "EMAIL_HOST_USER": env.str("EMAIL_HOST_USER", default=""),
+    "EMAIL_HOST_PASSWORD": env.str("EMAIL_HOST_PASSWORD", default=""),
+    "EMAIL_USE_TLS": env.bool("EMAIL_USE_TLS", default=False),
 }
 
 # --- Applications -------------------------------------------------------------------------

@@ -151,6 +151,13 @@ def test_production_is_never_in_debug_mode():
     assert settings_value("dev", "DEBUG", DEBUG="false") is False
 
 
+def test_production_sends_mail_through_the_configured_smtp_server():
+    mail = {"EMAIL_HOST": "smtp.internal", "EMAIL_PORT": "587", "EMAIL_USE_TLS": "true"}
+    assert settings_value("production", "EMAIL_HOST", **mail) == "smtp.internal"
+    assert settings_value("production", "EMAIL_PORT", **mail) == 587
+    assert settings_value("production", "EMAIL_USE_TLS", **mail) is True
+
+
 @pytest.mark.parametrize(
     ("env", "expected"),
     [

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import json
 from collections.abc import Iterator
 from typing import IO, Any
@@ -243,8 +242,3 @@ JSON_KINDS[type(None)] = "null"
 # The key of a record whose line could not be read; its value is (field, reason). No
 # parsed file can produce this key, so a JSON object cannot pose as a broken line.
 BROKEN_LINE = object()
-
-
-def csv_text_stream(text: str) -> IO[bytes]:
-    """A binary stream over ``text``, for callers that hold rows in memory (tests, demo)."""
-    return io.BytesIO(text.encode("utf-8"))

@@ -16,6 +16,7 @@ from typing import Any
 from salaries.importer.columns import FIELDS, REQUIRED_FIELDS, OfferRow
 from salaries.importer.reading import BROKEN_LINE, json_kind
 from salaries.models import EnglishLevel, Seniority, slug_problem
+from salaries.stats import MAX_SALARY
 
 EARLIEST = date(2000, 1, 1)
 # ASCII digits only: Python's int() and Decimal() also read other scripts' digits ("١٢٣").
@@ -198,10 +199,14 @@ def validate_record(line: int, record: Mapping[str, Any], *, today: date) -> Off
     if value["salary"]:
         text = value["salary"]
         digits = text.lstrip("0")  # read as a number only once it is short enough to be one
-        if DIGITS_RE.fullmatch(text) and 0 < len(digits) <= 6 and int(digits) <= 100_000:
+        if (
+            DIGITS_RE.fullmatch(text)
+            and 0 < len(digits) <= len(str(MAX_SALARY))
+            and int(digits) <= MAX_SALARY
+        ):
             salary = int(digits)
         else:
-            problem("salary", f"must be a whole number from 1 to 100000, got {_shown(text)}")
+            problem("salary", f"must be a whole number from 1 to {MAX_SALARY}, got {_shown(text)}")
 
     experience = None
     if value["experience_years"]:

@@ -39,3 +39,13 @@ def test_an_unknown_prefix_revokes_nothing_even_beside_a_known_one():
     with pytest.raises(ValueError, match="no API key with the prefix NOPE"):
         partner_keys_revoke(prefixes=[key, "NOPE.x"])
     assert PartnerAPIKey.objects.is_valid(key)
+
+
+def test_a_rate_is_stored_the_same_way_from_the_admin_and_the_command(db):
+    from salaries.models import Partner
+
+    partner = Partner(name="Typed in the admin", rate=" 1000/HOUR ")
+    partner.full_clean()
+    assert partner.rate == "1000/hour"
+    key, _ = partner_key_create(partner_name="From the command", rate=" 1000/HOUR ")
+    assert key.partner.rate == "1000/hour"
