@@ -254,6 +254,17 @@ class KeyedLookup:
     version: int
     entry: CachedResponse | None
 
+    def store(self, response, *, etag: str, last_modified: int | None, timeout: int) -> None:
+        """Keep ``response`` under this key, stamped with this generation and version."""
+        entry = CachedResponse.of(
+            response,
+            generation=self.generation,
+            version=self.version,
+            etag=etag,
+            last_modified=last_modified,
+        )
+        cache.set(self.key, entry, timeout)
+
 
 def _lookup(request: HttpRequest, params: QueryParams) -> KeyedLookup:
     """The entry for this request under ``params`` and the current generation and content
@@ -314,14 +325,12 @@ def cached_page(view=None, *, params: QueryParams = NO_PARAMS):
         etag = '"' + hashlib.md5(body, usedforsecurity=False).hexdigest() + '"'
         computed_at = getattr(response, "stats_computed_at", None)
         last_modified = int(computed_at.timestamp()) if computed_at else None
-        entry = CachedResponse.of(
+        found.store(
             response,
-            generation=found.generation,
-            version=found.version,
             etag=etag,
             last_modified=last_modified,
+            timeout=settings.SALARY_PAGE_CACHE_SECONDS,
         )
-        cache.set(found.key, entry, settings.SALARY_PAGE_CACHE_SECONDS)
         return _finish(request, response, etag, last_modified)
 
     wrapper.cache_params = params

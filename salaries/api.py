@@ -13,7 +13,6 @@ from collections.abc import Callable
 from functools import partial
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import get_conditional_response
@@ -34,7 +33,6 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from portal.query import BadQueryParameter
 from portal.response_cache import (
     NO_PARAMS,
-    CachedResponse,
     KeyedLookup,
     cache_key,
     cache_lookup,
@@ -223,14 +221,9 @@ class PartnerAPIMixin:
                 response["Last-Modified"] = http_date(last_modified)
         if store:
             response.render()
-            entry = CachedResponse.of(
-                response,
-                generation=store.generation,
-                version=store.version,
-                etag=etag,
-                last_modified=last_modified,
+            store.store(
+                response, etag=etag, last_modified=last_modified, timeout=settings.API_CACHE_SECONDS
             )
-            cache.set(store.key, entry, settings.API_CACHE_SECONDS)
         elif last_modified is not None and not response.has_header("Last-Modified"):
             response["Last-Modified"] = http_date(last_modified)
         response["ETag"] = etag

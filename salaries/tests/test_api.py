@@ -754,10 +754,12 @@ def test_a_run_published_mid_request_is_named_in_the_etag_and_not_cached_as_the_
 
     from salaries import api as api_module
 
+    from django.core.cache import cache
+
     stored = []
-    real_set = api_module.cache.set
+    real_set = cache.set
     monkeypatch.setattr(
-        api_module.cache, "set", lambda key, *a, **k: stored.append(key) or real_set(key, *a, **k)
+        cache, "set", lambda key, *a, **k: stored.append(key) or real_set(key, *a, **k)
     )
     monkeypatch.setattr(pagination.selectors, "stats_run_latest", newer_run)
     response = api.get("/api/v1/stats/back-end/flask/2024/")
