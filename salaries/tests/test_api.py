@@ -752,9 +752,9 @@ def test_a_run_published_mid_request_is_named_in_the_etag_and_not_cached_as_the_
         run.pk = old + 1  # as if the next run had committed after the generation was read
         return run
 
-    from salaries import api as api_module
-
     from django.core.cache import cache
+
+    from salaries import api as api_module
 
     stored = []
     real_set = cache.set
