@@ -22,6 +22,7 @@ from wagtail.images.api.v2.views import ImagesAPIViewSet
 from articles.views import search_terms
 from portal.query import repeated_message, whole_number
 from salaries import api as salaries_api
+from salaries import api_docs
 
 # The browsable root lists every endpoint registered below. The format is chosen with
 # ``?format=`` (as the schema says), not with a ``.json`` / ``.csv`` suffix.
@@ -63,7 +64,7 @@ class RedocView(JSONErrorsAndOptions, SpectacularRedocView):
 
 # The docs are public and not rate limited: they are static for a given release.
 DOCS = {"authentication_classes": [], "throttle_classes": []}
-SLUG, YEAR = salaries_api.SLUG, salaries_api.YEAR
+SLUG, YEAR = api_docs.SLUG, api_docs.YEAR
 
 urlpatterns = [
     re_path(

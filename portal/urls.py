@@ -8,7 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from portal import views
 from portal.api import api_v2
-from salaries.api import partner_guide
+from salaries.partner_guide import partner_guide
 from salaries.sitemaps import SalaryPageSitemap
 
 SITEMAPS = {"pages": WagtailSitemap, "salaries": SalaryPageSitemap}

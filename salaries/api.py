@@ -1,4 +1,6 @@
-"""The partner API's views (mounted at ``/api/v1/`` by ``portal.api``) and its guide page.
+"""The partner API's views, mounted at ``/api/v1/`` by ``portal.api`` (their OpenAPI
+fragments are in ``salaries.api_docs``, the guide page at ``/api/`` in
+``salaries.partner_guide``).
 
 Every view reads through ``selectors``. Successful JSON and CSV responses are kept in the
 site's response cache (``portal.response_cache``: one round trip reads the statistics
@@ -14,20 +16,17 @@ from functools import partial
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
 from rest_framework import exceptions, generics, mixins, viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from portal.query import BadQueryParameter
@@ -39,16 +38,23 @@ from portal.response_cache import (
     params_of,
 )
 from salaries import selectors
+from salaries.api_docs import (
+    BAD_QUERY,
+    ERRORS,
+    FORMAT,
+    NOT_FOUND,
+    SLICE_EXAMPLE,
+    SLICE_PATH,
+    SLUG,
+    catalogue_schema,
+)
 from salaries.authentication import key_prefix
-from salaries.disclosure import disclosure_in_words
 from salaries.filters import MAX_YEAR, MIN_YEAR, SalaryStatFilter
 from salaries.models import slice_slug
-from salaries.pagination import MAX_PAGE_SIZE, citation
+from salaries.pagination import citation
 from salaries.renderers import STAT_COLUMNS, CSVRenderer, plain_row, stat_row
-from salaries.schema import QUERY_ERRORS_REF
 from salaries.selectors import statistics_snapshot
 from salaries.serializers import (
-    ErrorSerializer,
     SalaryStatHistorySerializer,
     SalaryStatSerializer,
     SpecializationSerializer,
@@ -56,8 +62,6 @@ from salaries.serializers import (
 )
 from salaries.throttling import rate_counter_guess, rate_hit, wait_seconds
 
-SLUG = r"[A-Za-z0-9-]{1,50}"
-YEAR = r"[0-9]{4}"
 ENTRY_PREFIX = "responses:api:"
 PAGE_PARAMS = ("page", "page_size", "format")
 CACHED_FORMATS = {"json", "csv"}
@@ -231,95 +235,6 @@ class PartnerAPIMixin:
         return response
 
 
-# --- Documentation fragments ---
-
-ERRORS = {
-    401: OpenApiResponse(ErrorSerializer, description="Malformed or unknown API key."),
-    403: OpenApiResponse(ErrorSerializer, description="Revoked or expired API key."),
-    429: OpenApiResponse(
-        ErrorSerializer, description="Over the rate limit; Retry-After says when to retry."
-    ),
-}
-BAD_QUERY = OpenApiResponse(
-    QUERY_ERRORS_REF,
-    description="A query parameter is invalid (or given twice, or holds a null character): "
-    "each bad parameter is a key, with a list of messages.",
-    examples=[
-        OpenApiExample(
-            "Unknown slug",
-            value={
-                "specialization": [
-                    'Unknown specialization "back-ned". Use "all" or a slug '
-                    "from the specialization list."
-                ]
-            },
-        )
-    ],
-)
-NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such slice, page or item.")
-FORMAT = OpenApiParameter(
-    "format",
-    str,
-    enum=["json", "csv"],
-    description="json (default) or csv: one row per item, nested figures flattened into "
-    "fixed columns (see the partner guide).",
-)
-SLICE_EXAMPLE = {
-    "specialization": "back-end",
-    "technology": "flask",
-    "year": 2024,
-    "offers": 571,
-    "candidates": 143,
-    "median": 7707,
-    "mean": 7650,
-    "p10": 4000,
-    "p25": 5800,
-    "p75": 9000,
-    "p90": 11000,
-    "histogram": [{"from": 5000, "to": 5500, "label": "5k+", "offers": 31}],
-    "withheld": None,
-    "filters": {},
-    "by_seniority": {
-        "junior": {
-            "offers": 40,
-            "candidates": 12,
-            "median": 3100,
-            "p25": 2500,
-            "p75": 3600,
-            "withheld": None,
-        },
-        "expert": {
-            "offers": 12,
-            "candidates": 4,
-            "median": None,
-            "p25": None,
-            "p75": None,
-            "withheld": "min_candidates",
-        },
-    },
-    "computed_at": "2024-12-31T23:00:00Z",
-    "url": "https://salaries.example.com/salaries/back-end/flask/2024/",
-    "methodology": "https://salaries.example.com/api/#methodology",
-    "min_sample_size": 5,
-}
-SLICE_PATH = [
-    OpenApiParameter(
-        "specialization",
-        str,
-        OpenApiParameter.PATH,
-        pattern=f"^{SLUG}$",
-        description='Specialization slug, or "all".',
-    ),
-    OpenApiParameter(
-        "technology",
-        str,
-        OpenApiParameter.PATH,
-        pattern=f"^{SLUG}$",
-        description='Technology slug, or "all".',
-    ),
-]
-
-
 # --- Statistics ---
 
 
@@ -433,22 +348,6 @@ class SalaryStatHistoryView(PartnerAPIMixin, generics.GenericAPIView):
 # --- What exists ---
 
 
-def catalogue_schema(serializer, noun: str):
-    return {
-        "list": extend_schema(
-            summary=f"List {noun}",
-            tags=["catalogue"],
-            parameters=[FORMAT],
-            responses={200: serializer(many=True), 400: BAD_QUERY, 404: NOT_FOUND, **ERRORS},
-        ),
-        "retrieve": extend_schema(
-            summary=f"One of the {noun}",
-            tags=["catalogue"],
-            responses={200: serializer, 400: BAD_QUERY, 404: NOT_FOUND, **ERRORS},
-        ),
-    }
-
-
 class CatalogueViewSet(PartnerAPIMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
     lookup_value_regex = SLUG
@@ -495,35 +394,4 @@ def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
         b'/api/v1/schema/.","code":"not_found"}',
         status=404,
         content_type="application/json",
-    )
-
-
-# --- The partner guide ---
-
-
-def partner_guide(request: HttpRequest) -> HttpResponse:
-    """``/api/``: what the figures mean, how to get a key, examples, limits, policy."""
-    base = request.build_absolute_uri("/").rstrip("/")
-    example = (
-        selectors.salary_stat_queryset()
-        .without_rollups(specialization=True, technology=True)
-        .filter(median__isnull=False)
-    )
-    example = example.order_by("-year", "-offers").first()
-    return render(
-        request,
-        "salaries/partner_guide.html",
-        {
-            "page_title": "Partner API",
-            "base": base,
-            "example": example,
-            "anon_rate": api_settings.DEFAULT_THROTTLE_RATES["anon"],
-            "partner_rate": api_settings.DEFAULT_THROTTLE_RATES["partner"],
-            "min_offers": settings.SALARY_MIN_OFFERS,
-            "disclosure": disclosure_in_words(),
-            "max_page_size": MAX_PAGE_SIZE,
-            "max_age": settings.API_MAX_AGE,
-            "stat_columns": STAT_COLUMNS,
-            "cors": bool(settings.CORS_ALLOWED_ORIGINS),
-        },
     )
