@@ -3,6 +3,9 @@
 Every block has a template in ``templates/blocks/``, an icon, a description and a preview
 value, so editors see what they are choosing. The live salary blocks read the published
 statistics through ``salaries.selectors``; they never aggregate offers themselves.
+
+One module, though long, as the StreamField's blocks are one vocabulary: editors choose
+among them in one menu, and the stream block lists them all here.
 """
 
 from __future__ import annotations

@@ -9,6 +9,9 @@ stay readable on a 375 px phone as on a desktop. Each chart carries a ``<title>`
 The markup is built here rather than in a template: a histogram has a few hundred numbers,
 and rendering them through the template engine's localisation cost more than the rest of
 the page together (measured with cProfile on an uncached salary page).
+
+One module, though long: every chart shares the same axis, label and text-alternative
+helpers, and splitting them would scatter one drawing convention over several files.
 """
 
 from __future__ import annotations
