@@ -17,8 +17,9 @@ and do not vary on one.
 needs no session, user, CSRF check or messages, so the middleware sits just below the
 security and static-file layers, makes the one lookup, and returns a fresh entry without
 running the layers below it. On a miss it hands what it read to ``cached_page``, so a miss
-costs no second round trip. Paths that are never cached pages (the admin, the APIs, forms)
-are skipped with ``PAGE_CACHE_SKIP_PREFIXES`` and cost nothing.
+costs no second round trip. Whether a path is a cached page is the URLconf's answer (its
+view carries ``cache_params``), remembered per path: the admin, the APIs and forms cost no
+lookup, with no list of paths to keep in step.
 """
 
 from __future__ import annotations
@@ -370,10 +371,9 @@ class PageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.skip = tuple(settings.PAGE_CACHE_SKIP_PREFIXES)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method in ("GET", "HEAD") and not request.path.startswith(self.skip):
+        if request.method in ("GET", "HEAD"):
             params = _view_params(request)
             if params is not None:
                 found = _lookup(request, params)

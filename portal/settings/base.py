@@ -350,20 +350,6 @@ SPECTACULAR_SETTINGS["DESCRIPTION"] += (
     "`dominance`, `complement`), or `tails` when only `p10` and `p90` are withheld, or is "
     "`null`."
 )
-# Paths that are never cached pages: PageCacheMiddleware does not look them up.
-PAGE_CACHE_SKIP_PREFIXES = [
-    "/admin/",
-    "/api/",
-    "/static/",
-    "/media/",
-    "/documents/",
-    "/newsletter/",
-    "/search/",
-    "/feeds/",
-    "/healthz",
-    "/robots.txt",
-    "/sitemap.xml",
-]
 
 # --- Logging ------------------------------------------------------------------------------
 LOGGING = {
