@@ -50,7 +50,6 @@ from salaries.api_docs import (
 )
 from salaries.authentication import key_prefix
 from salaries.filters import MAX_YEAR, MIN_YEAR, SalaryStatFilter
-from salaries.models import slice_slug
 from salaries.pagination import citation
 from salaries.renderers import STAT_COLUMNS, CSVRenderer, plain_row, stat_row
 from salaries.selectors import statistics_snapshot
@@ -60,6 +59,7 @@ from salaries.serializers import (
     SpecializationSerializer,
     TechnologySerializer,
 )
+from salaries.slugs import slice_slug
 from salaries.throttling import rate_counter_guess, rate_hit, wait_seconds
 
 ENTRY_PREFIX = "responses:api:"

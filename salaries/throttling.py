@@ -20,7 +20,8 @@ from rest_framework.throttling import BaseThrottle
 from portal.client_address import client_address
 from portal.response_cache import cache_counter_hit
 from salaries.authentication import key_prefix
-from salaries.models import PartnerAPIKey, rate_parse
+from salaries.models import PartnerAPIKey
+from salaries.rates import rate_parse
 
 COUNTER_PREFIX = "api:rate"
 
