@@ -1,0 +1,265 @@
+"""The demo market: who looks for work, what they ask for, and the offers they receive.
+
+A candidate has a role, a stack, a seniority, a country, an English level and a preferred
+way of working, and receives a few offers in one job search (sometimes a second search a
+year or two later). Their expectation follows the role, the stack, the level, the country,
+their English and a smooth yearly growth of the market, times a personal factor.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from bisect import bisect
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+from itertools import accumulate, combinations
+
+from salaries.demo.catalogue import TECHNOLOGIES, Spec, Stack
+from salaries.stats import MAX_SALARY
+
+YEARS = (2021, 2022, 2023, 2024, 2025)
+# The market's level each year, against 2024: a steady rise that slows down.
+MARKET = {2021: 0.9, 2022: 0.94, 2023: 0.97, 2024: 1.0, 2025: 1.025}
+MARKET_PAY = 9000  # a middle back-end developer's expectation in 2024, at pay 1.0
+SEARCH_YEAR_WEIGHTS = (15, 18, 20, 22, 25)  # more people look for work here each year
+OFFERS_PER_SEARCH = ((1, 12), (2, 15), (3, 17), (4, 17), (5, 14), (6, 10), (7, 7), (8, 5), (10, 3))
+SECOND_SEARCH = 0.12  # share of candidates who look for work again a year or two later
+PERSONAL_SPREAD = 0.18  # log-normal spread of what people with the same profile ask
+
+# level, share of candidates, experience years (from, to), pay against a middle developer
+LEVELS = (
+    ("junior", 20, (0.3, 2.0), 0.58),
+    ("middle", 36, (2.0, 5.0), 0.86),
+    ("senior", 31, (5.0, 8.0), 1.08),
+    ("expert", 13, (8.0, 14.0), 1.26),
+)
+# ISO 3166-1 alpha-2, share of candidates, pay against the market: a handful of large
+# markets and a long tail; about one candidate in 25 leaves the country out.
+COUNTRIES = (
+    ("US", 180, 1.45), ("DE", 100, 1.0), ("PL", 100, 0.8), ("UA", 95, 0.74),
+    ("GB", 90, 1.05), ("IN", 60, 0.42), ("CA", 50, 1.15), ("NL", 40, 1.02),
+    ("ES", 25, 0.74), ("FR", 25, 0.88), ("BR", 22, 0.56), ("RO", 20, 0.7),
+    ("PT", 20, 0.7), ("SE", 15, 0.96), ("CZ", 15, 0.74), ("IT", 12, 0.76),
+    ("CH", 10, 1.55), ("IE", 10, 1.12), ("AU", 10, 1.1), ("AT", 8, 0.94),
+    ("BG", 8, 0.64), ("MX", 8, 0.6), ("AR", 7, 0.56), ("LT", 7, 0.72),
+    ("RS", 6, 0.62), ("IL", 6, 1.16), ("TR", 6, 0.52), ("EE", 5, 0.78),
+    ("DK", 5, 1.06), ("FI", 5, 0.95), ("HU", 5, 0.66), ("BE", 5, 0.94),
+    ("NO", 4, 1.06), ("SG", 4, 1.2), ("GE", 4, 0.6), ("KZ", 4, 0.56),
+    ("SK", 4, 0.66), ("VN", 4, 0.46), ("JP", 3, 0.9), ("HR", 3, 0.62),
+    ("LV", 3, 0.68), ("AM", 3, 0.56), ("PH", 3, 0.42), ("ZA", 3, 0.6),
+    ("NG", 3, 0.4), ("EG", 3, 0.36), ("", 40, 0.9),
+)  # fmt: skip
+ENGLISH_NATIVE = frozenset({"US", "GB", "CA", "IE", "AU"})
+# level, share among candidates from elsewhere, pay against upper-intermediate
+ENGLISH = (
+    ("basic", 6, 0.84), ("intermediate", 20, 0.92), ("upper-intermediate", 34, 1.0),
+    ("advanced", 25, 1.06), ("fluent", 15, 1.1), ("", 8, 1.0),
+)  # fmt: skip
+ENGLISH_OF_NATIVES = (("fluent", 90, 1.0), ("advanced", 6, 1.0), ("", 4, 1.0))
+REMOTE = (("true", 55, 1.03), ("false", 37, 1.0), ("", 8, 1.0))
+
+
+class _Table:
+    """Rows of (value, share, pay, ...) to draw from by share."""
+
+    def __init__(self, rows):
+        self.rows = rows
+        self.cumulative = list(accumulate(row[1] for row in rows))
+
+    def draw(self, u: float):
+        return self.rows[min(len(self.rows) - 1, bisect(self.cumulative, u * self.cumulative[-1]))]
+
+
+_LEVELS, _COUNTRIES, _REMOTE = _Table(LEVELS), _Table(COUNTRIES), _Table(REMOTE)
+_ENGLISH, _ENGLISH_OF_NATIVES = _Table(ENGLISH), _Table(ENGLISH_OF_NATIVES)
+_SEARCH_SIZES = _Table(OFFERS_PER_SEARCH)
+
+
+@dataclass
+class Profile:
+    """Everything about a candidate but the role and the stack."""
+
+    level: int
+    country: str
+    english: str
+    remote: str
+    pay: float  # level × country × English × way of working × personal factor
+
+
+def _draw_background(rng: random.Random) -> tuple[int, str, str, str, float]:
+    level = _LEVELS.draw(rng.random())
+    country = _COUNTRIES.draw(rng.random())
+    english = (_ENGLISH_OF_NATIVES if country[0] in ENGLISH_NATIVE else _ENGLISH).draw(rng.random())
+    remote = _REMOTE.draw(rng.random())
+    log_pay = math.log(level[3] * country[2] * english[2] * remote[2])
+    return LEVELS.index(level), country[0], english[0], remote[0], log_pay
+
+
+@cache
+def _log_pay_quantiles(points: int = 20_000) -> list[float]:
+    """The distribution of a profile's pay over the whole market (sorted draws)."""
+    rng = random.Random(2024)
+    return sorted(
+        _draw_background(rng)[4] + PERSONAL_SPREAD * rng.gauss(0, 1) for _ in range(points)
+    )
+
+
+def profile_at(rng: random.Random, u: float) -> Profile:
+    """A profile whose pay sits at quantile ``u`` of the market's, with the level, country,
+    English and way of working drawn as they occur among people paid that much (rejection
+    sampling: a background is kept with the likelihood of its personal factor)."""
+    quantiles = _log_pay_quantiles()
+    target = quantiles[min(len(quantiles) - 1, int(u * len(quantiles)))]
+    for _ in range(10_000):
+        level, country, english, remote, log_pay = _draw_background(rng)
+        z = (target - log_pay) / PERSONAL_SPREAD
+        if rng.random() < math.exp(-z * z / 2):
+            break
+    return Profile(level, country, english, remote, math.exp(target))
+
+
+class Population:
+    """Spreads the candidates who share a role, a stack and a year evenly over the market
+    with a low-discrepancy sequence (Roberts' R3: pay, search size, extras), so that even a
+    few dozen of them, or those of them who also name one extra technology, mix levels,
+    countries and pay as the whole market does: a slice's median then moves with the
+    market, not with the luck of the draw."""
+
+    ALPHA = tuple(1.2207440846057595**-k for k in (1, 2, 3))
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        self.points: dict[tuple, list[float]] = {}
+
+    def next(self, key: tuple, extras: tuple[str, ...]) -> tuple[Profile, int, list[str]]:
+        """The next profile of this group, the number of offers of its search and the
+        extra technologies (among ``extras``) it names."""
+        point = self.points.setdefault(key, [self.rng.random() for _ in self.ALPHA])
+        point[:] = [(x + a) % 1.0 for x, a in zip(point, self.ALPHA, strict=True)]
+        chosen = list(_extra_sets(extras).draw(point[2])[0])
+        return profile_at(self.rng, point[0]), _SEARCH_SIZES.draw(point[1])[0], chosen
+
+
+@cache
+def _extra_sets(extras: tuple[str, ...]) -> _Table:
+    """Every set of up to three of ``extras``; sets of each size share alike (none 1/5,
+    one 1/5, two 2/5, three 1/5, as far as there are extras)."""
+    size_share = {0: 1, 1: 1, 2: 2, 3: 1}
+    rows = []
+    for size, share in size_share.items():
+        sets = list(combinations(extras, size))
+        rows += [(chosen, share / len(sets)) for chosen in sets]
+    return _Table(rows)
+
+
+@dataclass
+class Candidate:
+    spec: Spec
+    techs: list[str]
+    extras: list[str]
+    profile: Profile
+
+
+def _stack(rng: random.Random, stack: Stack) -> list[str]:
+    techs = list(stack.core)
+    if stack.choose:
+        names, weights = zip(*stack.choose, strict=True)
+        pick = rng.choices(names, weights=weights)[0]
+        if pick:
+            techs.append(pick)
+    return techs
+
+
+def round_salary(value: float) -> int:
+    # Candidates state round figures; whole dollars, 1..100000.
+    return max(300, min(MAX_SALARY, round(value / 50) * 50))
+
+
+_TECH_PAY = {tech.slug: tech.pay for tech in TECHNOLOGIES}
+
+
+def _expectation(candidate: Candidate, year: int) -> float:
+    """What this candidate asks for in ``year``, before the small changes between offers."""
+    stack_pay = sum(_TECH_PAY[t] for t in candidate.techs) / len(candidate.techs)
+    return MARKET_PAY * MARKET[year] * candidate.spec.pay * stack_pay * candidate.profile.pay
+
+
+def search_offers(
+    rng: random.Random, candidate: Candidate, year: int, offers: int
+) -> Iterator[dict]:
+    """The offers of one job search, without ``offer_id`` and ``candidate_id``: a few weeks
+    in one year, one expectation give or take a little, the same stack with the extras each
+    offer happens to name."""
+    profile = candidate.profile
+    start = date(year, 1, 1) + timedelta(days=rng.randrange(330))
+    low, high = LEVELS[profile.level][2]
+    experience = f"{rng.uniform(low, high):.1f}" if rng.random() > 0.07 else ""
+    seniority = LEVELS[profile.level][0] if rng.random() > 0.06 else ""  # or from experience
+    expectation = _expectation(candidate, year)
+    for _ in range(offers):
+        extras = [t for t in candidate.extras if rng.random() < 0.7]
+        remote = profile.remote
+        if remote and rng.random() < 0.15:
+            remote = "false" if remote == "true" else "true"
+        yield {
+            "offered_on": (start + timedelta(days=rng.randrange(35))).isoformat(),
+            "specialization": candidate.spec.slug,
+            "technologies": ";".join([*candidate.techs, *extras]),
+            "salary": round_salary(expectation * rng.lognormvariate(0, 0.04)),
+            "experience_years": experience,
+            "seniority": seniority,
+            "country": profile.country,
+            "english_level": profile.english,
+            "remote": remote,
+        }
+
+
+def search_sizes(rng: random.Random, total: int, parts: int) -> list[int]:
+    """``parts`` search sizes drawn like everyone else's, nudged to add up to ``total``."""
+    sizes = [_SEARCH_SIZES.draw(rng.random())[0] for _ in range(parts)]
+    while sum(sizes) != total:
+        i = rng.randrange(parts)
+        if sum(sizes) > total and sizes[i] > 1:
+            sizes[i] -= 1
+        elif sum(sizes) < total and sizes[i] < 10:
+            sizes[i] += 1
+    return sizes
+
+
+def general_offers(
+    count: int, rng: random.Random, specializations: tuple[Spec, ...], *, skip
+) -> Iterator[dict]:
+    """``count`` offers of candidates across ``specializations``; a search for which
+    ``skip(candidate, year)`` is true is left out."""
+    population = Population(rng)
+    number, person = 0, 0
+    while number < count:
+        spec = rng.choices(specializations, weights=[s.share for s in specializations])[0]
+        stack = rng.choices(spec.stack, weights=[s.weight for s in spec.stack])[0]
+        techs = _stack(rng, stack)
+        year = rng.choices(YEARS, weights=SEARCH_YEAR_WEIGHTS)[0]
+        profile, offers, extras = population.next((spec.slug, *techs, year), stack.extras)
+        candidate = Candidate(spec, techs, extras, profile)
+        person += 1
+        searches = [(year, offers)]
+        if rng.random() < SECOND_SEARCH and year < YEARS[-1]:
+            later = rng.randint(year + 1, min(YEARS[-1], year + 2))
+            searches.append((later, _SEARCH_SIZES.draw(rng.random())[0]))
+        for search_year, size in searches:
+            if search_year != year and profile.level < 3 and rng.random() < 0.4:
+                profile.level += 1  # promoted since the last search
+                profile.pay *= LEVELS[profile.level][3] / LEVELS[profile.level - 1][3]
+            if skip(candidate, search_year):
+                continue
+            for row in search_offers(rng, candidate, search_year, size):
+                number += 1
+                yield {
+                    "offer_id": f"demo-{number:06d}",
+                    "candidate_id": f"cand-{person:06d}",
+                    **row,
+                }
+                if number >= count:
+                    return
