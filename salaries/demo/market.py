@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import random
 from bisect import bisect
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -31,10 +32,10 @@ PERSONAL_SPREAD = 0.18  # log-normal spread of what people with the same profile
 
 # level, share of candidates, experience years (from, to), pay against a middle developer
 LEVELS = (
-    ("junior", 20, (0.3, 2.0), 0.58),
-    ("middle", 36, (2.0, 5.0), 0.86),
-    ("senior", 31, (5.0, 8.0), 1.08),
-    ("expert", 13, (8.0, 14.0), 1.26),
+    ("junior", 20, (0.3, 2.0), 0.55),
+    ("middle", 36, (2.0, 5.0), 0.85),
+    ("senior", 31, (5.0, 8.0), 1.12),
+    ("expert", 13, (8.0, 14.0), 1.42),
 )
 # ISO 3166-1 alpha-2, share of candidates, pay against the market: a handful of large
 # markets and a long tail; about one candidate in 25 leaves the country out.
@@ -89,32 +90,52 @@ class Profile:
     pay: float  # level × country × English × way of working × personal factor
 
 
-def _draw_background(rng: random.Random) -> tuple[int, str, str, str, float]:
-    level = _LEVELS.draw(rng.random())
+def _draw_background(rng: random.Random, level: int) -> tuple[str, str, str, float]:
+    """A country, English level and way of working drawn as they occur, with the log of
+    the pay they and ``level`` bring."""
     country = _COUNTRIES.draw(rng.random())
     english = (_ENGLISH_OF_NATIVES if country[0] in ENGLISH_NATIVE else _ENGLISH).draw(rng.random())
     remote = _REMOTE.draw(rng.random())
-    log_pay = math.log(level[3] * country[2] * english[2] * remote[2])
-    return LEVELS.index(level), country[0], english[0], remote[0], log_pay
+    log_pay = math.log(LEVELS[level][3] * country[2] * english[2] * remote[2])
+    return country[0], english[0], remote[0], log_pay
+
+
+@dataclass(frozen=True)
+class _PayScale:
+    """The market's pay, drawn once: sorted log pays, and the levels found in each of a
+    few hundred bands of it."""
+
+    log_pays: list[float]
+    levels: list[_Table]
 
 
 @cache
-def _log_pay_quantiles(points: int = 20_000) -> list[float]:
-    """The distribution of a profile's pay over the whole market (sorted draws)."""
+def _pay_scale(points: int = 40_000, bands: int = 200) -> _PayScale:
     rng = random.Random(2024)
-    return sorted(
-        _draw_background(rng)[4] + PERSONAL_SPREAD * rng.gauss(0, 1) for _ in range(points)
-    )
+    draws = []
+    for _ in range(points):
+        level = LEVELS.index(_LEVELS.draw(rng.random()))
+        log_pay = _draw_background(rng, level)[3] + PERSONAL_SPREAD * rng.gauss(0, 1)
+        draws.append((log_pay, level))
+    draws.sort()
+    size = points // bands
+    levels = []
+    for band in range(bands):
+        found = Counter(level for _, level in draws[band * size : (band + 1) * size])
+        levels.append(_Table(sorted(found.items())))
+    return _PayScale([log_pay for log_pay, _ in draws], levels)
 
 
-def profile_at(rng: random.Random, u: float) -> Profile:
-    """A profile whose pay sits at quantile ``u`` of the market's, with the level, country,
-    English and way of working drawn as they occur among people paid that much (rejection
-    sampling: a background is kept with the likelihood of its personal factor)."""
-    quantiles = _log_pay_quantiles()
-    target = quantiles[min(len(quantiles) - 1, int(u * len(quantiles)))]
+def profile_at(rng: random.Random, u_pay: float, u_level: float) -> Profile:
+    """The profile at quantile ``u_pay`` of the market's pay, its level at quantile
+    ``u_level`` of the levels of people paid that much, and the country, English and way of
+    working drawn as they occur among people of that level paid that much (rejection
+    sampling: a background is kept with the likelihood of the personal factor it leaves)."""
+    scale = _pay_scale()
+    target = scale.log_pays[int(u_pay * len(scale.log_pays))]
+    level = scale.levels[int(u_pay * len(scale.levels))].draw(u_level)[0]
     for _ in range(10_000):
-        level, country, english, remote, log_pay = _draw_background(rng)
+        country, english, remote, log_pay = _draw_background(rng, level)
         z = (target - log_pay) / PERSONAL_SPREAD
         if rng.random() < math.exp(-z * z / 2):
             break
@@ -122,13 +143,15 @@ def profile_at(rng: random.Random, u: float) -> Profile:
 
 
 class Population:
-    """Spreads the candidates who share a role, a stack and a year evenly over the market
-    with a low-discrepancy sequence (Roberts' R3: pay, search size, extras), so that even a
-    few dozen of them, or those of them who also name one extra technology, mix levels,
-    countries and pay as the whole market does: a slice's median then moves with the
-    market, not with the luck of the draw."""
+    """Spreads the candidates who share a role, a stack and a year evenly over the market,
+    so that even a few dozen of them mix levels, countries and pay as the whole market
+    does: a slice's median then moves with the market, not with the luck of the draw.
 
-    ALPHA = tuple(1.2207440846057595**-k for k in (1, 2, 3))
+    The pay and the size of the search walk one low-discrepancy sequence (Roberts' R2);
+    the level among people paid that much and the extra technologies walk one each, with
+    steps of their own so that the choices stay independent."""
+
+    STEPS = (0.7548776662466927, 0.5698402909980532, 0.4142135623730950, 0.6457513110645906)
 
     def __init__(self, rng: random.Random):
         self.rng = rng
@@ -137,10 +160,11 @@ class Population:
     def next(self, key: tuple, extras: tuple[str, ...]) -> tuple[Profile, int, list[str]]:
         """The next profile of this group, the number of offers of its search and the
         extra technologies (among ``extras``) it names."""
-        point = self.points.setdefault(key, [self.rng.random() for _ in self.ALPHA])
-        point[:] = [(x + a) % 1.0 for x, a in zip(point, self.ALPHA, strict=True)]
-        chosen = list(_extra_sets(extras).draw(point[2])[0])
-        return profile_at(self.rng, point[0]), _SEARCH_SIZES.draw(point[1])[0], chosen
+        point = self.points.setdefault(key, [self.rng.random() for _ in self.STEPS])
+        point[:] = [(x + step) % 1.0 for x, step in zip(point, self.STEPS, strict=True)]
+        u_pay, u_size, u_level, u_extras = point
+        chosen = list(_extra_sets(extras).draw(u_extras)[0])
+        return profile_at(self.rng, u_pay, u_level), _SEARCH_SIZES.draw(u_size)[0], chosen
 
 
 @cache

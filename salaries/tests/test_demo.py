@@ -37,6 +37,8 @@ MAIN = {
     for spec in SPECIALIZATIONS
 }
 PYTHON_WEB_NEIGHBOURS = ("python", "django", "fastapi", "node-js", "express")
+LEVEL_ORDER = ("junior", "middle", "senior", "expert")
+REFERENCE_SLICE = ("back-end", "flask", 2024)
 
 
 def in_reference_slice(row) -> bool:
@@ -195,25 +197,47 @@ def test_every_breakdown_has_something_to_show_on_the_main_slices(market):
             if not market.solid(spec, tech, year):
                 continue
             checked += 1
-            rows = market.cells[spec, tech, year]
-            for field, present, shown in (
-                ("seniority", 4, 3),
-                ("english_level", 4, 2),
-                ("remote", 2, 2),
-                ("country", 10, 2),
+            busy = spec == "back-end" and tech in ("flask", "python", "django", "node-js", "java")
+            for field, present, shown, shown_on_busy in (
+                ("seniority", 3, 3, 4),
+                ("english_level", 4, 2, 3),
+                ("remote", 2, 2, 2),
+                ("country", 10, 1, 3),
             ):
-                groups, entries = breakdown(rows, field)
-                assert len(groups) >= present and len(entries) >= shown, (spec, tech, year, field)
+                groups, entries = breakdown(market.cells[spec, tech, year], field)
+                assert len(groups) >= present, (spec, tech, year, field)
+                assert len(entries) >= (shown_on_busy if busy else shown), (spec, tech, year, field)
     assert checked >= 150
     # The reference slice, and the whole market in the newest year, show more.
     for key, shown in (
         (("back-end", "flask", 2024), (4, 4, 2, 5)),
-        (("all", "all", 2025), (4, 5, 2, 20)),
+        (("all", "all", YEARS[-1]), (4, 5, 2, 20)),
     ):
-        for field, count in zip(
-            ("seniority", "english_level", "remote", "country"), shown, strict=True
-        ):
+        fields = ("seniority", "english_level", "remote", "country")
+        for field, count in zip(fields, shown, strict=True):
             assert len(breakdown(market.cells[key], field)[1]) >= count, (key, field)
+
+
+def test_pay_rises_with_seniority(market):
+    """Juniors ask least, then middles, then seniors and experts, on every main slice of a
+    specialization with many candidates; in the biggest roll-ups and the reference slice
+    experts ask most."""
+    checked = 0
+    for spec, tech in market.main_slices():
+        for year in YEARS:
+            key = spec, tech, year
+            mixed = spec == "all" and tech != "all"  # one technology across unlike roles
+            if mixed or key not in market.figures or market.figures[key][1] < 100:
+                continue
+            _, entries = breakdown(market.cells[key], "seniority")
+            junior, middle, senior, expert = (
+                median([r["salary"] for r in entries[level]]) for level in LEVEL_ORDER
+            )
+            assert junior < middle < min(senior, expert), (key, junior, middle, senior, expert)
+            if tech == "all" and spec in ("all", "back-end") or key == REFERENCE_SLICE:
+                assert senior < expert, (key, senior, expert)
+            checked += 1
+    assert checked >= 80
 
 
 def test_facet_fields_look_like_a_market(market):
