@@ -43,7 +43,7 @@ PYTHON_DB = ("postgresql", "redis", "celery", "sqlalchemy", "docker", "aws", "my
 SPECIALIZATIONS = (
     Spec("back-end", "Back-End", "Back-End Web Developer",
          "Builds the server side of web applications: APIs, data and integrations.", 1.0,
-         (S(34, ("python",), (("django", 6), ("flask", 7), ("fastapi", 3)), PYTHON_DB),
+         (S(34, ("python",), (("django", 6), ("flask", 7), ("fastapi", 4)), PYTHON_DB),
           S(20, ("java",), (("spring", 8), ("kotlin", 2)),
             ("postgresql", "kafka", "redis", "docker", "aws", "mysql", "kubernetes")),
           S(15, ("node-js",), (("express", 5), ("typescript", 5)),

@@ -24,7 +24,7 @@ from salaries.stats import MAX_SALARY
 YEARS = (2021, 2022, 2023, 2024, 2025)
 # The market's level each year, against 2024: a steady rise that slows down.
 MARKET = {2021: 0.9, 2022: 0.94, 2023: 0.97, 2024: 1.0, 2025: 1.025}
-MARKET_PAY = 9000  # a middle back-end developer's expectation in 2024, at pay 1.0
+MARKET_PAY = 8650  # a middle back-end developer's expectation in 2024, at pay 1.0
 SEARCH_YEAR_WEIGHTS = (15, 18, 20, 22, 25)  # more people look for work here each year
 OFFERS_PER_SEARCH = ((1, 12), (2, 15), (3, 17), (4, 17), (5, 14), (6, 10), (7, 7), (8, 5), (10, 3))
 SECOND_SEARCH = 0.12  # share of candidates who look for work again a year or two later
@@ -32,26 +32,26 @@ PERSONAL_SPREAD = 0.18  # log-normal spread of what people with the same profile
 
 # level, share of candidates, experience years (from, to), pay against a middle developer
 LEVELS = (
-    ("junior", 20, (0.3, 2.0), 0.55),
-    ("middle", 36, (2.0, 5.0), 0.85),
-    ("senior", 31, (5.0, 8.0), 1.12),
-    ("expert", 13, (8.0, 14.0), 1.42),
+    ("junior", 20, (0.3, 2.0), 0.52),
+    ("middle", 35, (2.0, 5.0), 0.82),
+    ("senior", 30, (5.0, 8.0), 1.12),
+    ("expert", 15, (8.0, 14.0), 1.45),
 )
 # ISO 3166-1 alpha-2, share of candidates, pay against the market: a handful of large
 # markets and a long tail; about one candidate in 25 leaves the country out.
 COUNTRIES = (
-    ("US", 180, 1.45), ("DE", 100, 1.0), ("PL", 100, 0.8), ("UA", 95, 0.74),
-    ("GB", 90, 1.05), ("IN", 60, 0.42), ("CA", 50, 1.15), ("NL", 40, 1.02),
-    ("ES", 25, 0.74), ("FR", 25, 0.88), ("BR", 22, 0.56), ("RO", 20, 0.7),
-    ("PT", 20, 0.7), ("SE", 15, 0.96), ("CZ", 15, 0.74), ("IT", 12, 0.76),
-    ("CH", 10, 1.55), ("IE", 10, 1.12), ("AU", 10, 1.1), ("AT", 8, 0.94),
-    ("BG", 8, 0.64), ("MX", 8, 0.6), ("AR", 7, 0.56), ("LT", 7, 0.72),
-    ("RS", 6, 0.62), ("IL", 6, 1.16), ("TR", 6, 0.52), ("EE", 5, 0.78),
-    ("DK", 5, 1.06), ("FI", 5, 0.95), ("HU", 5, 0.66), ("BE", 5, 0.94),
-    ("NO", 4, 1.06), ("SG", 4, 1.2), ("GE", 4, 0.6), ("KZ", 4, 0.56),
-    ("SK", 4, 0.66), ("VN", 4, 0.46), ("JP", 3, 0.9), ("HR", 3, 0.62),
-    ("LV", 3, 0.68), ("AM", 3, 0.56), ("PH", 3, 0.42), ("ZA", 3, 0.6),
-    ("NG", 3, 0.4), ("EG", 3, 0.36), ("", 40, 0.9),
+    ("US", 180, 1.25), ("DE", 100, 1.0), ("PL", 100, 0.87), ("UA", 95, 0.83),
+    ("GB", 90, 1.03), ("IN", 60, 0.59), ("CA", 50, 1.09), ("NL", 40, 1.01),
+    ("ES", 25, 0.83), ("FR", 25, 0.93), ("BR", 22, 0.71), ("RO", 20, 0.81),
+    ("PT", 20, 0.81), ("SE", 15, 0.98), ("CZ", 15, 0.83), ("IT", 12, 0.85),
+    ("CH", 10, 1.3), ("IE", 10, 1.07), ("AU", 10, 1.06), ("AT", 8, 0.96),
+    ("BG", 8, 0.77), ("MX", 8, 0.74), ("AR", 7, 0.71), ("LT", 7, 0.82),
+    ("RS", 6, 0.75), ("IL", 6, 1.09), ("TR", 6, 0.68), ("EE", 5, 0.86),
+    ("DK", 5, 1.04), ("FI", 5, 0.97), ("HU", 5, 0.78), ("BE", 5, 0.96),
+    ("NO", 4, 1.04), ("SG", 4, 1.12), ("GE", 4, 0.74), ("KZ", 4, 0.71),
+    ("SK", 4, 0.78), ("VN", 4, 0.63), ("JP", 3, 0.94), ("HR", 3, 0.75),
+    ("LV", 3, 0.79), ("AM", 3, 0.71), ("PH", 3, 0.59), ("ZA", 3, 0.74),
+    ("NG", 3, 0.58), ("EG", 3, 0.54), ("", 40, 0.94),
 )  # fmt: skip
 ENGLISH_NATIVE = frozenset({"US", "GB", "CA", "IE", "AU"})
 # level, share among candidates from elsewhere, pay against upper-intermediate
