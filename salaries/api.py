@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from functools import partial
+from functools import cached_property, partial
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
@@ -30,13 +30,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from portal.query import BadQueryParameter
-from portal.response_cache import (
-    NO_PARAMS,
-    KeyedLookup,
-    cache_key,
-    cache_lookup,
-    params_of,
-)
+from portal.response_cache import NO_PARAMS, Lookup, lookup, params_of
 from salaries import selectors
 from salaries.api_docs import (
     BAD_QUERY,
@@ -48,9 +42,8 @@ from salaries.api_docs import (
     SLUG,
     catalogue_schema,
 )
-from salaries.authentication import key_prefix
 from salaries.filters import MAX_YEAR, MIN_YEAR, SalaryStatFilter
-from salaries.pagination import citation
+from salaries.pagination import Citation
 from salaries.renderers import STAT_COLUMNS, CSVRenderer, plain_row, stat_row
 from salaries.selectors import statistics_snapshot
 from salaries.serializers import (
@@ -60,7 +53,7 @@ from salaries.serializers import (
     TechnologySerializer,
 )
 from salaries.slugs import slice_slug
-from salaries.throttling import rate_counter_guess, rate_hit, wait_seconds
+from salaries.throttling import PartnerRateThrottle, RateLimit
 
 ENTRY_PREFIX = "responses:api:"
 PAGE_PARAMS = ("page", "page_size", "format")
@@ -91,16 +84,38 @@ def exception_handler(exc, context):
 class PartnerAPIMixin:
     """What every endpoint of the partner API does around its handler: CSV on lists,
     JSON errors whatever format was asked for, rate-limit headers, and the
-    generation-keyed cache with conditional requests."""
+    generation-keyed response cache with conditional requests.
+
+    Authentication and rate limits are DRF's own steps with the classes in settings
+    (``PartnerKeyAuthentication``, ``PartnerRateThrottle``); the one addition is that a
+    malformed or unknown key counts against its client address's anonymous limit, so
+    guessing keys is throttled too (``handle_exception``).
+    """
 
     csv_columns: list[str] | None = None
     csv_row: Callable[[dict], list]
     # The query parameters an endpoint reads: its cache key and its pagination links use
     # only these (besides the format, which content negotiation has settled).
     cache_params = NO_PARAMS
+    _conditional: tuple[str, int | None] | None = None
+    _store: Lookup | None = None
+
+    @cached_property
+    def citation(self) -> Citation:
+        """The run the answer's figures belong to; read once, in the answer's snapshot."""
+        return Citation.of(self.request)
+
+    def get_throttles(self):
+        # Kept, so that the response can say where the client stands.
+        self.throttles = super().get_throttles()
+        return self.throttles
+
+    def _rate_limit(self) -> RateLimit | None:
+        states = [t.state for t in getattr(self, "throttles", ()) if getattr(t, "state", None)]
+        return min(states, key=lambda state: state.remaining, default=None)
 
     def throttled(self, request, wait):
-        limit = getattr(request, "rate_limit", None)
+        limit = self._rate_limit()
         who = "this key" if request.auth is not None else "requests without a key"
         detail = (
             f"Over the rate limit of {limit.limit} requests per window for {who}."
@@ -108,6 +123,19 @@ class PartnerAPIMixin:
             else "Over the rate limit."
         )
         raise exceptions.Throttled(wait, detail=detail)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, exceptions.AuthenticationFailed):
+            # A malformed or unknown key is an anonymous request as far as limits go.
+            throttle = PartnerRateThrottle()
+            self.throttles = [throttle]
+            if not throttle.count(self.request, None):
+                exc = exceptions.Throttled(
+                    throttle.wait(),
+                    detail=f"Over the rate limit of {throttle.state.limit} requests per "
+                    "window for requests without a valid key.",
+                )
+        return super().handle_exception(exc)
 
     def initial(self, request, *args, **kwargs):
         # A method the endpoint does not have is a 405, whatever the query string says
@@ -124,48 +152,13 @@ class PartnerAPIMixin:
             renderers.append(CSVRenderer())
         return renderers
 
-    def perform_authentication(self, request):
-        # The response cache and the key's cache entry are read, and the request counted
-        # against its rate limit, in one round trip before the key is checked (content
-        # negotiation has picked the format by now).
-        self._lookup = self._conditional = self._store = None
-        if request.method in ("GET", "HEAD") and request.accepted_renderer.format in (
-            CACHED_FORMATS
-        ):
-            prefix = key_prefix(request)
-            key_entry = selectors.partner_key_cache_name(prefix) if prefix else None
-            entry_key = cache_key(
-                request,
-                self.cache_params,
-                prefix=f"{ENTRY_PREFIX}{request.accepted_renderer.format}:",
-            )
-            counter = rate_counter_guess(request)
-            found = cache_lookup(entry_key, also=[key_entry] if key_entry else [], count=counter)
-            self._lookup = KeyedLookup(entry_key, found.generation, found.version, found.entry)
-            if key_entry in found.also:
-                request.partner_key_entry = found.also[key_entry]
-            if counter:
-                request.rate_counted = (counter[0], found.count)
-        try:
-            super().perform_authentication(request)
-        except exceptions.AuthenticationFailed:
-            # A malformed or unknown key is an anonymous request as far as limits go: it
-            # counts against its client address, so guessing keys is throttled too.
-            state, allowed, now = rate_hit(request, None)
-            if not allowed:
-                raise exceptions.Throttled(
-                    wait_seconds(state, now),
-                    detail=f"Over the rate limit of {state.limit} requests per window for "
-                    "requests without a valid key.",
-                ) from None
-            raise
-
     def cached(self, request, build: Callable[[], HttpResponse]) -> HttpResponse:
         """Answer from the cache when the entry is current, with a 304 when the client
         holds it already, else ``build()`` the response (stored on the way out)."""
-        if self._lookup is None:
+        response_format = request.accepted_renderer.format
+        if request.method not in ("GET", "HEAD") or response_format not in CACHED_FORMATS:
             return build()
-        found = self._lookup
+        found = lookup(request, self.cache_params, prefix=f"{ENTRY_PREFIX}{response_format}:")
         tag = hashlib.sha1(f"{found.version}:{found.key}".encode(), usedforsecurity=False)
         etag = f'"g{found.generation}-{tag.hexdigest()[:20]}"'
         last_modified = found.entry.last_modified if found.entry else None
@@ -189,7 +182,7 @@ class PartnerAPIMixin:
             return found.entry.response()
         self._store = found
         with statistics_snapshot():
-            citation(request)  # the run, read in the same snapshot as the figures
+            self.citation  # noqa: B018 -- the run, read in the same snapshot as the figures
             return build()
 
     def finalize_response(self, request, response, *args, **kwargs):
@@ -201,25 +194,24 @@ class PartnerAPIMixin:
         ):
             response.accepted_renderer = JSONRenderer()
             response.accepted_media_type = JSONRenderer.media_type
-        rate_limit = getattr(request, "rate_limit", None)
+        rate_limit = self._rate_limit()
         if rate_limit is not None:
             for header, value in rate_limit.headers().items():
                 response[header] = value
-        conditional = getattr(self, "_conditional", None)
-        if conditional is None or response.status_code not in (200, 304):
+        if self._conditional is None or response.status_code not in (200, 304):
             return response
-        etag, last_modified = conditional
+        etag, last_modified = self._conditional
         fresh = response.status_code == 200 and isinstance(response, Response)
         store = self._store if fresh else None
         if store:
-            computed_at = citation(request)["computed_at"]
-            run = getattr(request, "_stats_run", store.generation)
+            run = self.citation.run
             if run != store.generation:
                 # A statistics run was published between the generation read and the
                 # figures read: the answer holds the new run's figures, so it says so in
                 # its ETag, and it is not stored under the old generation.
                 etag = etag.replace(f'"g{store.generation}-', f'"g{run}-', 1)
                 store = None
+            computed_at = self.citation.computed_at
             last_modified = int(computed_at.timestamp()) if computed_at else None
             if last_modified is not None:
                 response["Last-Modified"] = http_date(last_modified)
@@ -339,7 +331,7 @@ class SalaryStatHistoryView(PartnerAPIMixin, generics.GenericAPIView):
                 "specialization": specialization,
                 "technology": technology,
                 "count": len(stats),
-                **citation(request),
+                **self.citation.fields(),
                 "results": self.get_serializer(stats, many=True).data,
             }
         )

@@ -22,23 +22,10 @@ KEYWORD = "Api-Key"
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9]{8}\.[A-Za-z0-9]{32}$")
 
 
-def key_prefix(request) -> str | None:
-    """The prefix of a well-formed key in the request's header, else ``None``."""
-    scheme, _, key = request.META.get("HTTP_AUTHORIZATION", "").strip().partition(" ")
-    key = key.strip()
-    if scheme.lower() == KEYWORD.lower() and KEY_PATTERN.match(key):
-        return key.partition(".")[0]
-    return None
-
-
 class PartnerKeyAuthentication(BaseAuthentication):
     """Authenticates a request as one of a partner's keys: ``request.auth`` is the
-    ``PartnerAPIKey`` (with its partner), ``request.user`` stays anonymous.
-
-    A view may have read the key's cache entry already, in the round trip that fetches
-    its cached response (``PartnerAPIMixin``); it leaves it in
-    ``request.partner_key_entry``.
-    """
+    ``PartnerAPIKey`` (with its partner), ``request.user`` stays anonymous. The key is
+    read through the shared cache (``selectors.partner_key_get``), not the database."""
 
     def authenticate(self, request):
         header = request.META.get("HTTP_AUTHORIZATION", "").strip()
@@ -56,9 +43,7 @@ class PartnerKeyAuthentication(BaseAuthentication):
                 "exactly as it was shown when it was made.",
                 code="malformed_key",
             )
-        api_key = selectors.partner_key_get(
-            prefix=key.partition(".")[0], cached=getattr(request, "partner_key_entry", None)
-        )
+        api_key = selectors.partner_key_get(prefix=key.partition(".")[0])
         if api_key is None or not api_key.is_valid(key):
             raise exceptions.AuthenticationFailed(
                 "Unknown API key. Check that it was copied whole, or ask for a new one.",

@@ -155,23 +155,18 @@ PARTNER_KEY_PREFIX = "salaries:partner-key:"
 PARTNER_KEY_TTL = 60
 
 
-def partner_key_get(*, prefix: str, cached: PartnerAPIKey | bool | None = None):
+def partner_key_get(*, prefix: str) -> PartnerAPIKey | None:
     """The key with this prefix and its partner, whatever its state (revoked, expired).
 
     Read on every authenticated request, so it goes through the shared cache (a miss is
-    remembered too): one cache round trip instead of a query, none when the caller read
-    the entry already (``cached``, from ``partner_key_cache_name``).
+    remembered too): one cache round trip instead of a query.
     """
-    entry = cache.get(PARTNER_KEY_PREFIX + prefix) if cached is None else cached
+    entry = cache.get(PARTNER_KEY_PREFIX + prefix)
     if entry is None:
         found = PartnerAPIKey.objects.select_related("partner").filter(prefix=prefix).first()
         entry = found or False
         cache.set(PARTNER_KEY_PREFIX + prefix, entry, PARTNER_KEY_TTL)
     return entry or None
-
-
-def partner_key_cache_name(prefix: str) -> str:
-    return PARTNER_KEY_PREFIX + prefix
 
 
 def partner_keys_forget(*, prefixes: Iterable[str]) -> None:

@@ -42,15 +42,18 @@ def test_values_round_trip_through_redis(redis_backend):
     assert redis_backend.incr("generation") == 4
 
 
-def test_the_hot_path_pipeline_reads_what_the_cache_wrote(redis_backend):
-    from portal.response_cache import cache_lookup_many
+def test_a_response_lookup_reads_what_the_cache_wrote_and_counters_count(redis_backend):
+    from portal.response_cache import CONTENT_KEY, cache_counter_hit, cache_lookup
+    from salaries.generation import GENERATION_KEY
 
-    redis_backend.set("page", {"body": b"<html>"}, 60)
-    redis_backend.set("generation", 7, 60)
-    found, count = cache_lookup_many(["page", "generation", "missing"], count=("hits", 60))
-    assert found == {"page": {"body": b"<html>"}, "generation": 7}
-    assert count == 1
-    assert cache_lookup_many([], count=("hits", 60))[1] == 2
+    redis_backend.set(GENERATION_KEY, 7, 60)
+    redis_backend.set(CONTENT_KEY, 3, 60)
+    redis_backend.set("page", "not an entry", 60)
+    found = cache_lookup("page")
+    assert (found.generation, found.version, found.entry) == (7, 3, None)
+    assert cache_counter_hit("hits", 60) == 1
+    assert cache_counter_hit("hits", 60) == 2
+    assert 0 < redis_backend.ttl("hits") <= 61
 
 
 # --- A Redis outage: misses and skipped writes, never an error page ---
