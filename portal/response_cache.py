@@ -31,14 +31,13 @@ from functools import lru_cache, partial, wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
-from django_redis.cache import RedisCache
 
-from portal.cache import execute, pipeline
+from portal.cache import cache_get_many
 from salaries.generation import GENERATION_KEY, stats_generation
 from salaries.selectors import statistics_snapshot
 
@@ -106,28 +105,6 @@ class CachedResponse:
         return response
 
 
-def cache_counter_hit(key: str, window: int) -> int | None:
-    """Count one hit under ``key``, which expires after ``window`` seconds; returns the
-    count, or None when the cache is unavailable (callers fail open). Atomic across
-    servers: ``SET NX EX`` and ``INCR`` in one pipeline on Redis, ``add`` and ``incr``
-    elsewhere (the local-memory cache of tests and development)."""
-    backend = caches["default"]
-    if not isinstance(backend, RedisCache):
-        backend.add(key, 0, window + 1)
-        try:
-            return backend.incr(key)
-        except ValueError:  # expired between the two calls
-            backend.set(key, 1, window + 1)
-            return 1
-    name = backend.make_key(key)
-    pipe = pipeline()
-    pipe.set(name, 0, ex=window + 1, nx=True)
-    pipe.incr(name)
-    results = execute(pipe)
-    counted = results[-1] if results else None
-    return counted if isinstance(counted, int) else None
-
-
 @dataclass(frozen=True)
 class Lookup:
     """What the cache holds for one response key: the statistics generation and content
@@ -150,9 +127,14 @@ class Lookup:
         cache.set(self.key, entry, timeout)
 
 
+def lookup_keys(key: str) -> list[str]:
+    """What ``cache_lookup(key)`` reads (for a ``portal.cache.read_ahead`` plan)."""
+    return [GENERATION_KEY, CONTENT_KEY, key]
+
+
 def cache_lookup(key: str) -> Lookup:
     """The generation, the content version and the entry under ``key``: one ``MGET``."""
-    found = cache.get_many([GENERATION_KEY, CONTENT_KEY, key])
+    found = cache_get_many(lookup_keys(key))
     generation = found.get(GENERATION_KEY)
     generation = stats_generation() if generation is None else int(generation)
     version = _content_version(found.get(CONTENT_KEY))

@@ -29,8 +29,16 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from portal.cache import read_ahead
 from portal.query import BadQueryParameter
-from portal.response_cache import NO_PARAMS, Lookup, lookup, params_of
+from portal.response_cache import (
+    NO_PARAMS,
+    Lookup,
+    cache_key,
+    cache_lookup,
+    lookup_keys,
+    params_of,
+)
 from salaries import selectors
 from salaries.api_docs import (
     BAD_QUERY,
@@ -42,6 +50,7 @@ from salaries.api_docs import (
     SLUG,
     catalogue_schema,
 )
+from salaries.authentication import key_prefix
 from salaries.filters import MAX_YEAR, MIN_YEAR, SalaryStatFilter
 from salaries.pagination import Citation
 from salaries.renderers import STAT_COLUMNS, CSVRenderer, plain_row, stat_row
@@ -89,7 +98,10 @@ class PartnerAPIMixin:
     Authentication and rate limits are DRF's own steps with the classes in settings
     (``PartnerKeyAuthentication``, ``PartnerRateThrottle``); the one addition is that a
     malformed or unknown key counts against its client address's anonymous limit, so
-    guessing keys is throttled too (``handle_exception``).
+    guessing keys is throttled too (``handle_exception``). The key, the rate counters and
+    the cached answer are what a request reads from Redis; ``portal.cache.read_ahead``
+    reads them in one round trip (a cached answer costs about a third less than with
+    three), and each step reads as if it were alone.
     """
 
     csv_columns: list[str] | None = None
@@ -99,6 +111,30 @@ class PartnerAPIMixin:
     cache_params = NO_PARAMS
     _conditional: tuple[str, int | None] | None = None
     _store: Lookup | None = None
+
+    def dispatch(self, request, *args, **kwargs):
+        with read_ahead(self._cache_reads):
+            return super().dispatch(request, *args, **kwargs)
+
+    def _cache_reads(self) -> tuple[list[str], list[tuple[str, int]]]:
+        """Everything this request will read from the cache, for ``read_ahead`` to read
+        in one round trip: its cached answer, its partner key, its rate counters."""
+        request = self.request
+        keys = []
+        if answer := self._answer_key(request):
+            keys += lookup_keys(answer)
+        if prefix := key_prefix(request):
+            keys.append(selectors.partner_key_cache_name(prefix))
+        return keys, PartnerRateThrottle.counters(request)
+
+    def _answer_key(self, request) -> str | None:
+        """The cache key of this request's answer; None when answers to it are not kept."""
+        renderer = getattr(request, "accepted_renderer", None)
+        if request.method not in ("GET", "HEAD") or renderer is None:
+            return None
+        if renderer.format not in CACHED_FORMATS:
+            return None
+        return cache_key(request, self.cache_params, prefix=f"{ENTRY_PREFIX}{renderer.format}:")
 
     @cached_property
     def citation(self) -> Citation:
@@ -155,10 +191,10 @@ class PartnerAPIMixin:
     def cached(self, request, build: Callable[[], HttpResponse]) -> HttpResponse:
         """Answer from the cache when the entry is current, with a 304 when the client
         holds it already, else ``build()`` the response (stored on the way out)."""
-        response_format = request.accepted_renderer.format
-        if request.method not in ("GET", "HEAD") or response_format not in CACHED_FORMATS:
+        answer = self._answer_key(request)
+        if answer is None:
             return build()
-        found = lookup(request, self.cache_params, prefix=f"{ENTRY_PREFIX}{response_format}:")
+        found = cache_lookup(answer)
         tag = hashlib.sha1(f"{found.version}:{found.key}".encode(), usedforsecurity=False)
         etag = f'"g{found.generation}-{tag.hexdigest()[:20]}"'
         last_modified = found.entry.last_modified if found.entry else None
