@@ -16,8 +16,9 @@ and do not vary on one.
 ``PageCacheMiddleware`` answers hits early: a cached page is the same for every visitor and
 needs no session, user, CSRF check or messages, so the middleware sits just below the
 security and static-file layers, makes the one lookup, and returns a fresh entry without
-running the layers below it. On a miss ``cached_page`` looks again when the view runs (the
-page is rendered anyway; one more round trip is small beside it). Whether a path is a
+running the layers below it. On a miss, the view's lookup of the same key is answered from
+what the middleware read (``portal.cache.read_ahead``), so a miss costs no second round
+trip either. Whether a path is a
 cached page is the URLconf's answer (its view carries ``cache_params``), remembered per
 path: the admin, the APIs and forms cost no lookup, with no list of paths to keep in step.
 """
@@ -37,7 +38,7 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
-from portal.cache import cache_get_many
+from portal.cache import cache_get_many, read_ahead
 from salaries.generation import GENERATION_KEY, stats_generation
 from salaries.selectors import statistics_snapshot
 
@@ -303,11 +304,13 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method in ("GET", "HEAD"):
-            params = _view_params(request)
-            if params is not None:
-                found = lookup(request, params)
-                hit = _fresh_response(request, found.entry)
-                if hit is not None:
-                    return hit
-        return self.get_response(request)
+        params = _view_params(request) if request.method in ("GET", "HEAD") else None
+        if params is None:
+            return self.get_response(request)
+        key = cache_key(request, params)
+        # On a miss, the view's own lookup of the same key is answered from this one.
+        with read_ahead(lambda: (lookup_keys(key), [])):
+            hit = _fresh_response(request, cache_lookup(key).entry)
+            if hit is not None:
+                return hit
+            return self.get_response(request)
