@@ -32,6 +32,8 @@ from generate_offers import generate  # noqa: E402
 
 HOST = "127.0.0.1"
 PG_PORT = 5432
+STARTUP_SECONDS = 120  # for gunicorn's first answer
+STOP_SECONDS = 40  # gunicorn.conf.py gives workers 30 s to finish what they serve
 INSTALL_HINTS = {"wrk": "apt-get install wrk", "redis-server": "apt-get install redis-server"}
 
 
@@ -345,22 +347,35 @@ class Server:
                 stdout=log,
                 stderr=log,
             )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+        # Five workers import the whole site before the first answer: seconds on an idle
+        # machine, far longer on a busy one.
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while time.monotonic() < deadline and self.process.poll() is None:
             try:
                 if self.stack.get("/healthz").status == 200:
                     return self
             except OSError:
                 pass
             time.sleep(0.2)
+        exited = self.process.poll()
         self.__exit__()
         tail = self.log.read_text(errors="replace")[-2000:]
-        sys.exit(f"gunicorn did not answer /healthz within 30 s; the end of {self.log}:\n{tail}")
+        reason = (
+            f"gunicorn exited with status {exited}"
+            if exited is not None
+            else f"gunicorn did not answer /healthz within {STARTUP_SECONDS} s"
+        )
+        sys.exit(f"{reason}; the end of {self.log}:\n{tail}")
 
     def __exit__(self, *exc):
+        """Stop gunicorn and its workers; kill them if they outlast the graceful timeout."""
         if self.process and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=30)
+            try:
+                self.process.wait(timeout=STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
 
 
 def print_table(rows: list[tuple[str, dict]], single: tuple[str, dict] | None = None) -> None:
