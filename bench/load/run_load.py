@@ -236,10 +236,15 @@ class Probe(threading.Thread):
 def phase_fault(kind: str, urls: Path, keys: list[str], redis_server: RedisServer, args) -> bool:
     spec, tech, year = STACK.busiest_slice()
     page = f"/salaries/{spec}/{tech}/{year}/"
+    # The salary page reads no parameter, so a query string would share its cached entry:
+    # the uncached page is the explorer with a min_offers never asked for (ending in 1 in
+    # the Redis run, 2 in the PostgreSQL run), rendered from the database every time.
+    uncached = f"/salaries/?specialization={spec}&year={year}&min_offers={{n}}"
+    uncached += "1" if kind == "redis" else "2"
     probe = Probe(
         [
             ("cached page", page, None),
-            ("uncached page", page + f"?probe={kind}-{{n}}", None),
+            ("uncached page", uncached, None),
             (
                 "API slice",
                 f"/api/v1/stats/{spec}/{tech}/{year}/",
