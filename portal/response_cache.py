@@ -16,8 +16,9 @@ and do not vary on one.
 ``PageCacheMiddleware`` answers hits early: a cached page is the same for every visitor and
 needs no session, user, CSRF check or messages, so the middleware sits just below the
 security and static-file layers, makes the one lookup, and returns a fresh entry without
-running the layers below it. On a miss ``cached_page`` looks again when the view runs (the
-page is rendered anyway; one more round trip is small beside it). Whether a path is a
+running the layers below it. On a miss, the view's lookup of the same key is answered from
+what the middleware read (``portal.cache.read_ahead``), so a miss costs no second round
+trip either. Whether a path is a
 cached page is the URLconf's answer (its view carries ``cache_params``), remembered per
 path: the admin, the APIs and forms cost no lookup, with no list of paths to keep in step.
 """
@@ -31,14 +32,13 @@ from functools import lru_cache, partial, wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
-from django_redis.cache import RedisCache
 
-from portal.cache import execute, pipeline
+from portal.cache import cache_get_many, read_ahead
 from salaries.generation import GENERATION_KEY, stats_generation
 from salaries.selectors import statistics_snapshot
 
@@ -106,28 +106,6 @@ class CachedResponse:
         return response
 
 
-def cache_counter_hit(key: str, window: int) -> int | None:
-    """Count one hit under ``key``, which expires after ``window`` seconds; returns the
-    count, or None when the cache is unavailable (callers fail open). Atomic across
-    servers: ``SET NX EX`` and ``INCR`` in one pipeline on Redis, ``add`` and ``incr``
-    elsewhere (the local-memory cache of tests and development)."""
-    backend = caches["default"]
-    if not isinstance(backend, RedisCache):
-        backend.add(key, 0, window + 1)
-        try:
-            return backend.incr(key)
-        except ValueError:  # expired between the two calls
-            backend.set(key, 1, window + 1)
-            return 1
-    name = backend.make_key(key)
-    pipe = pipeline()
-    pipe.set(name, 0, ex=window + 1, nx=True)
-    pipe.incr(name)
-    results = execute(pipe)
-    counted = results[-1] if results else None
-    return counted if isinstance(counted, int) else None
-
-
 @dataclass(frozen=True)
 class Lookup:
     """What the cache holds for one response key: the statistics generation and content
@@ -150,9 +128,14 @@ class Lookup:
         cache.set(self.key, entry, timeout)
 
 
+def lookup_keys(key: str) -> list[str]:
+    """What ``cache_lookup(key)`` reads (for a ``portal.cache.read_ahead`` plan)."""
+    return [GENERATION_KEY, CONTENT_KEY, key]
+
+
 def cache_lookup(key: str) -> Lookup:
     """The generation, the content version and the entry under ``key``: one ``MGET``."""
-    found = cache.get_many([GENERATION_KEY, CONTENT_KEY, key])
+    found = cache_get_many(lookup_keys(key))
     generation = found.get(GENERATION_KEY)
     generation = stats_generation() if generation is None else int(generation)
     version = _content_version(found.get(CONTENT_KEY))
@@ -321,11 +304,13 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method in ("GET", "HEAD"):
-            params = _view_params(request)
-            if params is not None:
-                found = lookup(request, params)
-                hit = _fresh_response(request, found.entry)
-                if hit is not None:
-                    return hit
-        return self.get_response(request)
+        params = _view_params(request) if request.method in ("GET", "HEAD") else None
+        if params is None:
+            return self.get_response(request)
+        key = cache_key(request, params)
+        # On a miss, the view's own lookup of the same key is answered from this one.
+        with read_ahead(lambda: (lookup_keys(key), [])):
+            hit = _fresh_response(request, cache_lookup(key).entry)
+            if hit is not None:
+                return hit
+            return self.get_response(request)

@@ -22,6 +22,15 @@ KEYWORD = "Api-Key"
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9]{8}\.[A-Za-z0-9]{32}$")
 
 
+def key_prefix(request) -> str | None:
+    """The prefix of a well-formed key in the request's header, else ``None``."""
+    scheme, _, key = request.META.get("HTTP_AUTHORIZATION", "").strip().partition(" ")
+    key = key.strip()
+    if scheme.lower() == KEYWORD.lower() and KEY_PATTERN.match(key):
+        return key.partition(".")[0]
+    return None
+
+
 class PartnerKeyAuthentication(BaseAuthentication):
     """Authenticates a request as one of a partner's keys: ``request.auth`` is the
     ``PartnerAPIKey`` (with its partner), ``request.user`` stays anonymous. The key is

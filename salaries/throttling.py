@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
+from portal.cache import cache_counter_hit
 from portal.client_address import client_address
-from portal.response_cache import cache_counter_hit
+from salaries.authentication import key_prefix
 from salaries.models import PartnerAPIKey
-from salaries.rates import rate_parse
+from salaries.rates import RATE_PERIODS, rate_parse
 
 COUNTER_PREFIX = "api:rate"
 
@@ -73,6 +74,24 @@ class PartnerRateThrottle(BaseThrottle):
             count = 0
         self.state = RateLimit(limit=limit, remaining=max(0, limit - count), reset=start + window)
         return count <= limit
+
+    @classmethod
+    def counters(cls, request) -> list[tuple[str, int]]:
+        """The counters ``count`` will hit for this request, as far as can be told before
+        its key is checked (for ``portal.cache.read_ahead``): the client address's without
+        a key, and with one, the key's in each window a rate can have (which one its
+        partner's rate uses is known only once the key is read)."""
+        now = time.time()
+        header = request.META.get("HTTP_AUTHORIZATION", "").strip()
+        if not header:
+            window = rate_parse(api_settings.DEFAULT_THROTTLE_RATES["anon"])[1]
+            return [(_counter(f"anon:{cls().get_ident(request)}", window, now)[0], window)]
+        prefix = key_prefix(request)
+        if prefix is None:
+            return []  # refused before any counting
+        return [
+            (_counter(f"key:{prefix}", window, now)[0], window) for window in RATE_PERIODS.values()
+        ]
 
     def get_ident(self, request) -> str:
         return client_address(request) or "unknown"
