@@ -173,10 +173,10 @@ class SalaryFact(models.Model):
     the breakdowns and carries the same ``computed_at``. Plain integer columns (facet
     codes from ``salaries.facets``), grouped by ``salaries.engine``."""
 
-    s = models.IntegerField(help_text="Specialization id.")
-    t = models.IntegerField(help_text="Technology id; 0 for the offer itself.")
+    s = models.BigIntegerField(help_text="Specialization id.")
+    t = models.BigIntegerField(help_text="Technology id; 0 for the offer itself.")
     y = models.SmallIntegerField(help_text="Year of the offer.")
-    c = models.IntegerField(help_text="Candidate id.")
+    c = models.BigIntegerField(help_text="Candidate id.")
     p = models.IntegerField(help_text="Salary expectation.")
     l = models.SmallIntegerField(help_text="Seniority code.")  # noqa: E741
     e = models.SmallIntegerField(help_text="English level code.")
