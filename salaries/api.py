@@ -41,6 +41,7 @@ from salaries import selectors
 from salaries.api_docs import (
     BAD_QUERY,
     ERRORS,
+    FACET_PARAMETERS,
     FORMAT,
     NOT_FOUND,
     SLICE_EXAMPLE,
@@ -49,6 +50,7 @@ from salaries.api_docs import (
     catalogue_schema,
 )
 from salaries.authentication import key_prefix
+from salaries.facets import FACETS, facets_from_query
 from salaries.filters import MAX_YEAR, MIN_YEAR, SalaryStatFilter
 from salaries.pagination import citation
 from salaries.renderers import STAT_COLUMNS, CSVRenderer, plain_row, stat_row
@@ -267,9 +269,11 @@ class SalaryStatViewSet(PartnerAPIMixin, mixins.ListModelMixin, viewsets.Generic
 
 
 class SalaryStatDetailView(PartnerAPIMixin, generics.RetrieveAPIView):
-    """The figures of one slice; ``all`` works in place of either slug."""
+    """The figures of one slice; ``all`` works in place of either slug. Facets in the
+    query string narrow it (computed on demand from the published run's facts)."""
 
     serializer_class = SalaryStatSerializer
+    cache_params = params_of(*FACETS, lower=FACETS)
 
     def get_object(self):
         specialization = slice_slug(self.kwargs["specialization"])
@@ -284,7 +288,8 @@ class SalaryStatDetailView(PartnerAPIMixin, generics.RetrieveAPIView):
                 f"history of the slice (/api/v1/stats/{specialization}/{technology}/) lists "
                 "its years; /api/v1/specializations/ and /api/v1/technologies/ list the slugs."
             )
-        return stat
+        facets = facets_from_query(self.request.query_params)
+        return selectors.salary_stat_narrowed(stat=stat, facets=facets)
 
     @extend_schema(
         operation_id="stats_retrieve",
@@ -298,6 +303,7 @@ class SalaryStatDetailView(PartnerAPIMixin, generics.RetrieveAPIView):
                 OpenApiParameter.PATH,
                 description=f"Calendar year, {MIN_YEAR} to {MAX_YEAR}.",
             ),
+            *FACET_PARAMETERS,
         ],
         responses={200: SalaryStatSerializer, 400: BAD_QUERY, 404: NOT_FOUND, **ERRORS},
         examples=[OpenApiExample("Back-End × Flask × 2024", value=SLICE_EXAMPLE)],

@@ -77,11 +77,84 @@ SLICE_EXAMPLE = {
             "withheld": "min_candidates",
         },
     },
+    "by_english_level": {
+        "advanced": {
+            "offers": 210,
+            "candidates": 51,
+            "median": 8200,
+            "p25": 6400,
+            "p75": 9800,
+            "withheld": None,
+        }
+    },
+    "by_remote": {
+        "true": {
+            "offers": 260,
+            "candidates": 66,
+            "median": 8000,
+            "p25": 6100,
+            "p75": 9500,
+            "withheld": None,
+        },
+        "false": {
+            "offers": 311,
+            "candidates": 77,
+            "median": 7400,
+            "p25": 5600,
+            "p75": 8800,
+            "withheld": None,
+        },
+    },
+    "by_country": {
+        "UA": {
+            "offers": 240,
+            "candidates": 60,
+            "median": 7100,
+            "p25": 5400,
+            "p75": 8600,
+            "withheld": None,
+        },
+        "PL": {
+            "offers": 3,
+            "candidates": 2,
+            "median": None,
+            "p25": None,
+            "p75": None,
+            "withheld": "min_offers",
+        },
+    },
     "computed_at": "2024-12-31T23:00:00Z",
     "url": "https://salaries.example.com/salaries/back-end/flask/2024/",
     "methodology": "https://salaries.example.com/api/#methodology",
     "min_sample_size": 5,
 }
+FACET_PARAMETERS = [
+    OpenApiParameter(
+        "seniority",
+        str,
+        enum=["junior", "middle", "senior", "expert"],
+        description="Narrow to offers at this seniority (any case; empty: not set).",
+    ),
+    OpenApiParameter(
+        "english_level",
+        str,
+        enum=["basic", "intermediate", "upper-intermediate", "advanced", "fluent"],
+        description="Narrow to offers with this English level (any case; empty: not set).",
+    ),
+    OpenApiParameter(
+        "remote",
+        str,
+        enum=["true", "false", "1", "0", "yes", "no"],
+        description="true: remote offers only; false: office offers only (empty: not set).",
+    ),
+    OpenApiParameter(
+        "country",
+        str,
+        pattern="^[A-Za-z]{2}$",
+        description="Narrow to offers from this ISO 3166-1 alpha-2 country, any case; a "
+        "well-formed code with no offers matches none (empty: not set).",
+    ),
+]
 SLICE_PATH = [
     OpenApiParameter(
         "specialization",
