@@ -53,9 +53,17 @@ from salaries.authentication import key_prefix
 from salaries.facets import FACETS, facets_from_query
 from salaries.filters import MAX_YEAR, MIN_YEAR, SalaryStatFilter
 from salaries.pagination import citation
-from salaries.renderers import STAT_COLUMNS, CSVRenderer, plain_row, stat_row
+from salaries.renderers import (
+    FACET_ENTRY_COLUMNS,
+    STAT_COLUMNS,
+    CSVRenderer,
+    facet_entry_row,
+    plain_row,
+    stat_row,
+)
 from salaries.selectors import statistics_snapshot
 from salaries.serializers import (
+    FacetEntrySerializer,
     SalaryStatHistorySerializer,
     SalaryStatSerializer,
     SpecializationSerializer,
@@ -264,8 +272,25 @@ class SalaryStatViewSet(PartnerAPIMixin, mixins.ListModelMixin, viewsets.Generic
     def get_queryset(self):
         return selectors.salary_stat_queryset().order_by("-year", "-offers", "pk")
 
+    def _facets(self) -> dict[str, str]:
+        # Read once the filter set has accepted the query (one facet at most, valid).
+        return facets_from_query(self.request.query_params)
+
+    def get_serializer(self, *args, **kwargs):
+        facets = self._facets()
+        if not facets:
+            return super().get_serializer(*args, **kwargs)
+        context = {**self.get_serializer_context(), "facets": facets}
+        return FacetEntrySerializer(*args, context=context, **kwargs)
+
     def list(self, request, *args, **kwargs):
-        return self.cached(request, partial(super().list, request, *args, **kwargs))
+        return self.cached(request, partial(self._list, request, *args, **kwargs))
+
+    def _list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        if self._facets():
+            self.csv_columns, self.csv_row = FACET_ENTRY_COLUMNS, facet_entry_row
+        return response
 
 
 class SalaryStatDetailView(PartnerAPIMixin, generics.RetrieveAPIView):

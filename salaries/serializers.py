@@ -155,8 +155,7 @@ class SalaryStatSerializer(serializers.ModelSerializer):
     )
     by_country = ByCountryField(
         read_only=True,
-        help_text="The same figures for each country present, keyed by upper-case ISO "
-        "3166-1 code.",
+        help_text="The same figures for each country present, keyed by upper-case ISO 3166-1 code.",
     )
     withheld = serializers.ChoiceField(
         choices=Withheld.choices, allow_null=True, read_only=True, help_text=WITHHELD
