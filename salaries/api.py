@@ -21,6 +21,7 @@ from django.utils.http import http_date
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
+    PolymorphicProxySerializer,
     extend_schema,
     extend_schema_view,
 )
@@ -253,10 +254,23 @@ class PartnerAPIMixin:
         operation_id="stats_list",
         summary="List slices",
         description="Published slices, newest year first and most offers first unless "
-        "`ordering` says otherwise. Slices without money figures sort last either way.",
+        "`ordering` says otherwise. Slices without money figures sort last either way. With "
+        "one facet (`seniority`, `english_level`, `remote` or `country`), each item is that "
+        "breakdown entry of a slice that has it (`FacetEntry`), and `ordering` and "
+        "`min_offers` apply to the entry; two facets are a 400 (ask a slice's own URL).",
         tags=["stats"],
         parameters=[FORMAT],
-        responses={200: SalaryStatSerializer(many=True), 400: BAD_QUERY, 404: NOT_FOUND, **ERRORS},
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="StatsListItem",
+                serializers=[SalaryStatSerializer, FacetEntrySerializer],
+                resource_type_field_name=None,
+                many=True,
+            ),
+            400: BAD_QUERY,
+            404: NOT_FOUND,
+            **ERRORS,
+        },
         examples=[OpenApiExample("A slice", value=SLICE_EXAMPLE, response_only=True)],
     )
 )

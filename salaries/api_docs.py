@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 
+from salaries.facets import FACETS, OPENAPI
 from salaries.schema import QUERY_ERRORS_REF
 from salaries.serializers import ErrorSerializer
 
@@ -128,32 +129,23 @@ SLICE_EXAMPLE = {
     "methodology": "https://salaries.example.com/api/#methodology",
     "min_sample_size": 5,
 }
+FACET_DESCRIPTIONS = {
+    "seniority": "Narrow to offers at this seniority (any case; empty: not set).",
+    "english_level": "Narrow to offers with this English level (any case; empty: not set).",
+    "remote": "true (also 1, yes): remote offers only; false (0, no): office offers only "
+    "(empty: not set).",
+    "country": "Narrow to offers from this ISO 3166-1 alpha-2 country, any case; a "
+    "well-formed code with no offers matches none (empty: not set).",
+}
 FACET_PARAMETERS = [
     OpenApiParameter(
-        "seniority",
+        facet,
         str,
-        enum=["junior", "middle", "senior", "expert"],
-        description="Narrow to offers at this seniority (any case; empty: not set).",
-    ),
-    OpenApiParameter(
-        "english_level",
-        str,
-        enum=["basic", "intermediate", "upper-intermediate", "advanced", "fluent"],
-        description="Narrow to offers with this English level (any case; empty: not set).",
-    ),
-    OpenApiParameter(
-        "remote",
-        str,
-        enum=["true", "false", "1", "0", "yes", "no"],
-        description="true: remote offers only; false: office offers only (empty: not set).",
-    ),
-    OpenApiParameter(
-        "country",
-        str,
-        pattern="^[A-Za-z]{2}$",
-        description="Narrow to offers from this ISO 3166-1 alpha-2 country, any case; a "
-        "well-formed code with no offers matches none (empty: not set).",
-    ),
+        enum=OPENAPI[facet].get("enum"),
+        pattern=OPENAPI[facet].get("pattern"),
+        description=FACET_DESCRIPTIONS[facet],
+    )
+    for facet in FACETS
 ]
 SLICE_PATH = [
     OpenApiParameter(

@@ -39,6 +39,15 @@ VALUE_LABELS = {
 }
 
 
+# What OpenAPI says each facet takes (besides empty, which means "not set").
+OPENAPI = {
+    "seniority": {"enum": list(CODES["seniority"])},
+    "english_level": {"enum": list(CODES["english_level"])},
+    "remote": {"enum": list(REMOTE_WORDS)},
+    "country": {"pattern": "^[A-Za-z]{2}$"},
+}
+
+
 def country_code(country: str) -> int:
     """A two-letter country as one small integer (``AA`` 33 … ``ZZ`` 858)."""
     first, second = country.upper()
@@ -90,7 +99,8 @@ def facet_parse(facet: str, raw: str) -> str | None:
     else:
         value = lowered if lowered in CODES[facet] else None
     if value is None:
-        raise ValueError(f'"{raw}" is not a valid {facet}; use {valid_values(facet)}.')
+        shown = raw if len(raw) <= 30 else f"{raw[:30]}…"
+        raise ValueError(f'"{shown}" is not a valid {facet}; use {valid_values(facet)}.')
     return value
 
 

@@ -77,7 +77,10 @@ class FacetField(forms.CharField):
         try:
             return facet_parse(self.facet, value or "")
         except ValueError as error:
-            raise ValidationError(str(error), code="invalid") from None
+            # The message quotes what was typed, which may hold a "%".
+            raise ValidationError(
+                "%(problem)s", code="invalid", params={"problem": str(error)}
+            ) from None
 
 
 class FacetFilter(filters.CharFilter):

@@ -186,3 +186,9 @@ def test_csv_of_a_faceted_list_has_the_entry_columns(api, published):
         ("back-end", "remote", "true", "12"),
         ("all", "remote", "true", "12"),
     }
+
+
+def test_a_value_with_a_percent_sign_is_a_400_not_a_500(api, published):
+    for path in (SLICE, "/api/v1/stats/"):
+        response = api.get(path, {"country": "%s", "seniority": "%(x)s"})
+        assert response.status_code == 400, path
