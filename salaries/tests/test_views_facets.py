@@ -120,7 +120,27 @@ def test_bad_facets_are_a_400_page_saying_why(client, faceted, query, words):
 
 
 def test_the_histogram_csv_follows_the_page_facets(client, faceted):
-    response = client.get(f"/salaries/back-end/flask/2024/histogram.csv?remote=true")
+    response = client.get("/salaries/back-end/flask/2024/histogram.csv?remote=true")
     narrowed = salary_stat_narrowed(stat=faceted, facets={"remote": "true"})
     rows = response.content.decode().splitlines()[1:]
     assert sum(int(row.split(",")[-1]) for row in rows) == narrowed.offers
+
+
+# --- The explorer with one facet ---
+
+
+def test_the_explorer_lists_one_facets_entries_linking_to_narrowed_pages(client, faceted):
+    response = client.get("/salaries/?country=pl&technology=flask")
+    assert response.status_code == 200
+    html = response.content.decode()
+    entry = faceted.by_country["PL"]
+    assert f'href="{PAGE}?country=PL"' in html
+    text = text_of(response)
+    assert f"{entry['offers']:,} ${entry['median']:,}" in text
+    assert f"{faceted.offers:,} ${faceted.median:,}" not in text
+
+
+def test_the_explorer_refuses_two_facets_pointing_to_the_salary_page(client, faceted):
+    response = client.get("/salaries/?country=PL&remote=true")
+    assert response.status_code == 400
+    assert "one facet at a time" in response.content.decode()
