@@ -6,7 +6,8 @@ page, filter or day line up:
 - ``junior_offers``, ``junior_candidates``, ``junior_median``, ``junior_p25``,
   ``junior_p75``, ``junior_withheld``, then the same for ``middle``, ``senior`` and
   ``expert``;
-- the other breakdowns after them, the same six columns each: English levels
+- at the end (after the bands, so that files of earlier versions keep their column
+  positions), the other breakdowns, the same six columns each: English levels
   (``basic_…``, ``intermediate_…``, ``upper_intermediate_…``, ``advanced_…``,
   ``fluent_…``), ``remote_…`` and ``office_…``, then every ISO 3166-1 country in
   alphabetical order by its lower-case code (``ad_offers`` … ``ua_median`` …
@@ -44,8 +45,8 @@ BAND_STARTS = range(0, MAX_SALARY + 1, BAND_WIDTH)
 LEVEL_FIELDS = ("offers", "candidates", "median", "p25", "p75", "withheld")
 LEVELS = [level.value for level in Seniority]
 # (breakdown, key in it, column prefix) for every breakdown column group, in order.
+SENIORITY_COLUMNS = [("by_seniority", level, level) for level in LEVELS]
 BREAKDOWN_COLUMNS = [
-    *(("by_seniority", level, level) for level in LEVELS),
     *(("by_english_level", level, level.replace("-", "_")) for level in EnglishLevel.values),
     ("by_remote", "true", "remote"),
     ("by_remote", "false", "office"),
@@ -69,22 +70,28 @@ STAT_HEAD = [
 STAT_TAIL = ["url", "methodology", "min_sample_size"]
 STAT_COLUMNS = [
     *STAT_HEAD,
-    *(f"{prefix}_{name}" for _, _, prefix in BREAKDOWN_COLUMNS for name in LEVEL_FIELDS),
+    *(f"{prefix}_{name}" for _, _, prefix in SENIORITY_COLUMNS for name in LEVEL_FIELDS),
     *STAT_TAIL,
     *(f"band_{start}" for start in BAND_STARTS),
+    *(f"{prefix}_{name}" for _, _, prefix in BREAKDOWN_COLUMNS for name in LEVEL_FIELDS),
 ]
 
 
 def stat_row(item: dict) -> list:
     """One serialized slice as a row of ``STAT_COLUMNS``."""
     row = [item[name] for name in STAT_HEAD]
-    for breakdown, key, _ in BREAKDOWN_COLUMNS:
-        figures = (item[breakdown] or {}).get(key) or {}
-        row.extend(figures.get(name) for name in LEVEL_FIELDS)
+    _breakdown_cells(row, item, SENIORITY_COLUMNS)
     row.extend(item[name] for name in STAT_TAIL)
     bands = {band["from"]: band["offers"] for band in item["histogram"] or ()}
     row.extend(bands.get(start) for start in BAND_STARTS)
+    _breakdown_cells(row, item, BREAKDOWN_COLUMNS)
     return row
+
+
+def _breakdown_cells(row: list, item: dict, columns: list[tuple[str, str, str]]) -> None:
+    for breakdown, key, _ in columns:
+        figures = (item[breakdown] or {}).get(key) or {}
+        row.extend(figures.get(name) for name in LEVEL_FIELDS)
 
 
 FACET_ENTRY_COLUMNS = [
