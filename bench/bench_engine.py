@@ -9,7 +9,9 @@ figures between the two, and faceted slices timed on demand (``probe_facets.py``
     .venv/bin/python bench/bench_engine.py [--sizes 100000 1000000]
 
 Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth) and duckdb installed
-(``pip install -e '.[bench]'``). Loopback only; bounded by the sizes given.
+(``pip install -e '.[bench]'``). Loopback only; bounded by the sizes given. The database
+it drops and makes is ``portal_bench`` unless ``BENCH_ENGINE_DB`` names another (so that
+two people can run it on one server).
 """
 
 import argparse
@@ -30,7 +32,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from generate_offers import generate  # noqa: E402
 
 PG = "postgres://postgres@127.0.0.1:5432"
-DB = "portal_bench"
+DB = os.environ.get("BENCH_ENGINE_DB", "portal_bench")  # a database of its own
 TARGETS = {"import_rows_per_s": 20_000, "import_rss_mb": 300, "compute_s": 15, "ratio": 5}
 FACET_COLUMNS = {"l": "seniority", "e": "english_level", "r": "remote", "k": "country"}
 
