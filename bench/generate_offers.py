@@ -2,7 +2,9 @@
 
 Used by the benchmarks: ``python bench/generate_offers.py 1000000 bench/data/offers-1m.csv``.
 About three technologies an offer, 10 specializations, 60 technologies, years 2021-2025,
-salaries shaped by seniority, repeat candidates.
+salaries shaped by seniority, repeat candidates; facet fields as a real market spreads
+them: a handful of large countries and a long tail of small ones, all five English levels,
+about 40% remote, and a share of offers that leave each field empty.
 """
 
 import argparse
@@ -13,6 +15,17 @@ from datetime import date, timedelta
 from pathlib import Path
 
 LEVELS = [("junior", 1500, 0.8), ("middle", 3500, 2.5), ("senior", 5500, 5.5), ("expert", 7000, 9)]
+# A few large countries and a long tail (weights in parts of the offers that name one).
+BIG_COUNTRIES = [("UA", 40), ("PL", 14), ("US", 10), ("DE", 7), ("PT", 4), ("RO", 3)]
+TAIL_COUNTRIES = (
+    "GB NL ES CZ LT LV EE GE AM BG HR SK SI HU IT FR CA IL TR KZ AZ MD RS CY MT".split()  # noqa: SIM905
+)
+COUNTRIES = [code for code, _ in BIG_COUNTRIES] + TAIL_COUNTRIES
+COUNTRY_WEIGHTS = [weight for _, weight in BIG_COUNTRIES] + [22 / len(TAIL_COUNTRIES)] * len(
+    TAIL_COUNTRIES
+)
+ENGLISH = ["basic", "intermediate", "upper-intermediate", "advanced", "fluent", ""]
+ENGLISH_WEIGHTS = [6, 22, 34, 22, 8, 8]
 HEADER = [
     "offer_id", "candidate_id", "offered_on", "specialization", "technologies", "salary",
     "experience_years", "seniority", "country", "english_level", "remote",
@@ -45,9 +58,9 @@ def generate(rows: int, out, *, seed: int = 2024, specializations: int = 10,
                 salary,
                 f"{experience + rng.uniform(-0.7, 0.7):.1f}",
                 level if rng.random() > 0.1 else "",
-                rng.choice(("UA", "PL", "DE", "US", "")),
-                rng.choice(("intermediate", "upper-intermediate", "advanced", "")),
-                rng.choice(("true", "false", "")),
+                rng.choices(COUNTRIES, COUNTRY_WEIGHTS)[0] if rng.random() > 0.05 else "",
+                rng.choices(ENGLISH, ENGLISH_WEIGHTS)[0],
+                ("true" if rng.random() < 0.42 else "false") if rng.random() > 0.06 else "",
             ]
         )
 

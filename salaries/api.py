@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
+    PolymorphicProxySerializer,
     extend_schema,
     extend_schema_view,
 )
@@ -27,6 +28,7 @@ from salaries.api_base import PAGE_PARAMS, PartnerAPIMixin
 from salaries.api_docs import (
     BAD_QUERY,
     ERRORS,
+    FACET_PARAMETERS,
     FORMAT,
     NOT_FOUND,
     SLICE_EXAMPLE,
@@ -34,9 +36,17 @@ from salaries.api_docs import (
     SLUG,
     catalogue_schema,
 )
+from salaries.facets import FACETS, facets_from_query
 from salaries.filters import MAX_YEAR, MIN_YEAR, SalaryStatFilter
-from salaries.renderers import STAT_COLUMNS, plain_row, stat_row
+from salaries.renderers import (
+    FACET_ENTRY_COLUMNS,
+    STAT_COLUMNS,
+    facet_entry_row,
+    plain_row,
+    stat_row,
+)
 from salaries.serializers import (
+    FacetEntrySerializer,
     SalaryStatHistorySerializer,
     SalaryStatSerializer,
     SpecializationSerializer,
@@ -52,10 +62,23 @@ from salaries.slugs import slice_slug
         operation_id="stats_list",
         summary="List slices",
         description="Published slices, newest year first and most offers first unless "
-        "`ordering` says otherwise. Slices without money figures sort last either way.",
+        "`ordering` says otherwise. Slices without money figures sort last either way. With "
+        "one facet (`seniority`, `english_level`, `remote` or `country`), each item is that "
+        "breakdown entry of a slice that has it (`FacetEntry`), and `ordering` and "
+        "`min_offers` apply to the entry; two facets are a 400 (ask a slice's own URL).",
         tags=["stats"],
         parameters=[FORMAT],
-        responses={200: SalaryStatSerializer(many=True), 400: BAD_QUERY, 404: NOT_FOUND, **ERRORS},
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="StatsListItem",
+                serializers=[SalaryStatSerializer, FacetEntrySerializer],
+                resource_type_field_name=None,
+                many=True,
+            ),
+            400: BAD_QUERY,
+            404: NOT_FOUND,
+            **ERRORS,
+        },
         examples=[OpenApiExample("A slice", value=SLICE_EXAMPLE, response_only=True)],
     )
 )
@@ -71,14 +94,33 @@ class SalaryStatViewSet(PartnerAPIMixin, mixins.ListModelMixin, viewsets.Generic
     def get_queryset(self):
         return selectors.salary_stat_queryset().order_by("-year", "-offers", "pk")
 
+    def _facets(self) -> dict[str, str]:
+        # Read once the filter set has accepted the query (one facet at most, valid).
+        return facets_from_query(self.request.query_params)
+
+    def get_serializer(self, *args, **kwargs):
+        facets = self._facets()
+        if not facets:
+            return super().get_serializer(*args, **kwargs)
+        context = {**self.get_serializer_context(), "facets": facets}
+        return FacetEntrySerializer(*args, context=context, **kwargs)
+
     def list(self, request, *args, **kwargs):
-        return self.cached(request, partial(super().list, request, *args, **kwargs))
+        return self.cached(request, partial(self._list, request, *args, **kwargs))
+
+    def _list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        if self._facets():  # a list of breakdown entries has their columns in CSV
+            self.csv_columns, self.csv_row = FACET_ENTRY_COLUMNS, facet_entry_row
+        return response
 
 
 class SalaryStatDetailView(PartnerAPIMixin, generics.RetrieveAPIView):
-    """The figures of one slice; ``all`` works in place of either slug."""
+    """The figures of one slice; ``all`` works in place of either slug. Facets in the
+    query string narrow it (computed on demand from the published run's facts)."""
 
     serializer_class = SalaryStatSerializer
+    cache_params = params_of(*FACETS, lower=FACETS)
 
     def get_object(self):
         specialization = slice_slug(self.kwargs["specialization"])
@@ -93,7 +135,8 @@ class SalaryStatDetailView(PartnerAPIMixin, generics.RetrieveAPIView):
                 f"history of the slice (/api/v1/stats/{specialization}/{technology}/) lists "
                 "its years; /api/v1/specializations/ and /api/v1/technologies/ list the slugs."
             )
-        return stat
+        facets = facets_from_query(self.request.query_params)
+        return selectors.salary_stat_narrowed(stat=stat, facets=facets)
 
     @extend_schema(
         operation_id="stats_retrieve",
@@ -107,6 +150,7 @@ class SalaryStatDetailView(PartnerAPIMixin, generics.RetrieveAPIView):
                 OpenApiParameter.PATH,
                 description=f"Calendar year, {MIN_YEAR} to {MAX_YEAR}.",
             ),
+            *FACET_PARAMETERS,
         ],
         responses={200: SalaryStatSerializer, 400: BAD_QUERY, 404: NOT_FOUND, **ERRORS},
         examples=[OpenApiExample("Back-End × Flask × 2024", value=SLICE_EXAMPLE)],

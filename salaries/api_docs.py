@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 
+from salaries.facets import FACETS, OPENAPI
 from salaries.schema import QUERY_ERRORS_REF
 from salaries.serializers import ErrorSerializer
 
@@ -77,11 +78,75 @@ SLICE_EXAMPLE = {
             "withheld": "min_candidates",
         },
     },
+    "by_english_level": {
+        "advanced": {
+            "offers": 210,
+            "candidates": 51,
+            "median": 8200,
+            "p25": 6400,
+            "p75": 9800,
+            "withheld": None,
+        }
+    },
+    "by_remote": {
+        "true": {
+            "offers": 260,
+            "candidates": 66,
+            "median": 8000,
+            "p25": 6100,
+            "p75": 9500,
+            "withheld": None,
+        },
+        "false": {
+            "offers": 311,
+            "candidates": 77,
+            "median": 7400,
+            "p25": 5600,
+            "p75": 8800,
+            "withheld": None,
+        },
+    },
+    "by_country": {
+        "UA": {
+            "offers": 240,
+            "candidates": 60,
+            "median": 7100,
+            "p25": 5400,
+            "p75": 8600,
+            "withheld": None,
+        },
+        "PL": {
+            "offers": 3,
+            "candidates": 2,
+            "median": None,
+            "p25": None,
+            "p75": None,
+            "withheld": "min_offers",
+        },
+    },
     "computed_at": "2024-12-31T23:00:00Z",
     "url": "https://salaries.example.com/salaries/back-end/flask/2024/",
     "methodology": "https://salaries.example.com/api/#methodology",
     "min_sample_size": 5,
 }
+FACET_DESCRIPTIONS = {
+    "seniority": "Narrow to offers at this seniority (any case; empty: not set).",
+    "english_level": "Narrow to offers with this English level (any case; empty: not set).",
+    "remote": "true (also 1, yes): remote offers only; false (0, no): office offers only "
+    "(empty: not set).",
+    "country": "Narrow to offers from this ISO 3166-1 alpha-2 country, any case; a "
+    "well-formed code with no offers matches none (empty: not set).",
+}
+FACET_PARAMETERS = [
+    OpenApiParameter(
+        facet,
+        str,
+        enum=OPENAPI[facet].get("enum"),
+        pattern=OPENAPI[facet].get("pattern"),
+        description=FACET_DESCRIPTIONS[facet],
+    )
+    for facet in FACETS
+]
 SLICE_PATH = [
     OpenApiParameter(
         "specialization",

@@ -2,12 +2,15 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import F
+from django.db.models import F, IntegerField
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django_filters import rest_framework as filters
 from django_filters.fields import BaseCSVField
 from django_filters.widgets import BaseCSVWidget
 
 from portal.query import repeated_message
+from salaries.facets import FACETS, facet_parse
 from salaries.models import SalaryStat, Specialization, Technology
 from salaries.slugs import ALL, slice_slug
 
@@ -48,6 +51,46 @@ class WholeNumberFilter(filters.NumberFilter):
     """A number filter that takes whole numbers only ("2024", not "2024.5")."""
 
     field_class = forms.IntegerField
+
+
+class EntryNumberFilter(WholeNumberFilter):
+    """A number filter on the slice, or on the breakdown entry when a facet is asked for
+    (``SalaryStatFilter`` annotates the entry's figures as ``entry_<name>``)."""
+
+    def filter(self, qs, value):
+        entry = f"entry_{self.field_name}"
+        if value is not None and entry in qs.query.annotations:
+            return qs.filter(**{f"{entry}__{self.lookup_expr}": value})
+        return super().filter(qs, value)
+
+
+class FacetField(forms.CharField):
+    """One facet's value as the contract spells it (``salaries.facets``); empty: not set."""
+
+    def __init__(self, *, facet: str, **kwargs):
+        self.facet = facet
+        kwargs["required"] = False
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        try:
+            return facet_parse(self.facet, value or "")
+        except ValueError as error:
+            # The message quotes what was typed, which may hold a "%".
+            raise ValidationError(
+                "%(problem)s", code="invalid", params={"problem": str(error)}
+            ) from None
+
+
+class FacetFilter(filters.CharFilter):
+    """Narrows a list to the breakdown entries of one facet value (``filter_queryset``
+    does it, as it needs every facet at once)."""
+
+    field_class = FacetField
+
+    def filter(self, qs, value):
+        return qs
 
 
 class RepeatableCSVWidget(BaseCSVWidget):
@@ -95,7 +138,10 @@ class NullsLastOrderingFilter(filters.OrderingFilter):
         expressions = []
         for param in value:
             descending = param.startswith("-")
-            field = F(self.param_map[param.lstrip("-")])
+            name = self.param_map[param.lstrip("-")]
+            if f"entry_{name}" in qs.query.annotations:
+                name = f"entry_{name}"
+            field = F(name)
             expressions.append(
                 field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
             )
@@ -115,6 +161,17 @@ class OneValueEachForm(forms.Form):
                 count = len(self.data.getlist(name))
                 if count > 1 and name not in self.repeatable:
                     self.add_error(name, ValidationError(repeated_message(name, count)))
+        given = [facet for facet in FACETS if cleaned.get(facet)]
+        if len(given) > 1:
+            self.add_error(
+                given[-1],
+                ValidationError(
+                    f"A list takes one facet at a time, and {' and '.join(given)} were "
+                    "given. Ask a slice's own URL (/api/v1/stats/<specialization>/"
+                    "<technology>/<year>/, or its salary page) for a combination.",
+                    code="one_facet",
+                ),
+            )
         return cleaned
 
 
@@ -138,14 +195,23 @@ class SalaryStatFilter(filters.FilterSet):
         max_value=MAX_YEAR,
         help_text="Calendar year of the offers.",
     )
-    min_offers = WholeNumberFilter(
+    min_offers = EntryNumberFilter(
         field_name="offers",
         label="Minimum offers",
         lookup_expr="gte",
         min_value=0,
         max_value=MAX_OFFERS,
-        help_text="Only slices with at least this many offers.",
+        help_text="Only slices with at least this many offers (with a facet: offers of "
+        "that value).",
     )
+    seniority = FacetFilter(
+        facet="seniority",
+        label="Seniority",
+        help_text="One facet at a time: list that breakdown entry of every slice that has it.",
+    )
+    english_level = FacetFilter(facet="english_level", label="English level")
+    remote = FacetFilter(facet="remote", label="Remote")
+    country = FacetFilter(facet="country", label="Country")
     ordering = NullsLastOrderingFilter(
         label="Ordering",
         fields=(("median", "median"), ("offers", "offers"), ("year", "year")),
@@ -157,3 +223,23 @@ class SalaryStatFilter(filters.FilterSet):
         form = OneValueEachForm
         model = SalaryStat
         fields = ["specialization", "technology", "year", "min_offers"]
+
+    def facets(self) -> dict[str, str]:
+        """The one facet asked for (valid form), as ``{facet: value}``; empty for none."""
+        data = self.form.cleaned_data
+        return {facet: data[facet] for facet in FACETS if data.get(facet)}
+
+    def filter_queryset(self, queryset):
+        facets = self.facets()
+        if facets:
+            ((facet, value),) = facets.items()
+            path = f"by_{facet}__{value}"
+            queryset = (
+                queryset.filter(**{f"by_{facet}__has_key": value})
+                .annotate(
+                    entry_offers=Cast(KT(f"{path}__offers"), IntegerField()),
+                    entry_median=Cast(KT(f"{path}__median"), IntegerField()),
+                )
+                .order_by("-year", "-entry_offers", "pk")
+            )
+        return super().filter_queryset(queryset)

@@ -2,7 +2,9 @@
 
 Offers are the raw facts (one job offer received by one candidate, at the candidate's
 salary expectation). ``SalaryStat`` rows are what every page, API response and article
-block reads; they are replaced as a whole set by ``compute_salary_stats``.
+block reads; they are replaced as a whole set by ``compute_salary_stats``, together with
+the ``SalaryFact`` rows they were computed from. (A little over 400 lines: the published
+figures and the facts behind them belong together.)
 """
 
 import contextlib
@@ -165,6 +167,29 @@ class StatsRun(models.Model):
         return f"Statistics run #{self.pk} ({scope}, {self.slices} slices)"
 
 
+class SalaryFact(models.Model):
+    """One offer (``t`` = 0) or one (offer, technology) pair as the published statistics
+    saw it: kept with the published set, so a faceted answer computed on demand agrees with
+    the breakdowns and carries the same ``computed_at``. Plain integer columns (facet
+    codes from ``salaries.facets``), grouped by ``salaries.engine``."""
+
+    s = models.BigIntegerField(help_text="Specialization id.")
+    t = models.BigIntegerField(help_text="Technology id; 0 for the offer itself.")
+    y = models.SmallIntegerField(help_text="Year of the offer.")
+    c = models.BigIntegerField(help_text="Candidate id.")
+    p = models.IntegerField(help_text="Salary expectation.")
+    l = models.SmallIntegerField(help_text="Seniority code.")  # noqa: E741
+    e = models.SmallIntegerField(help_text="English level code.")
+    r = models.SmallIntegerField(help_text="Remote code: 1 remote, 2 office.")
+    k = models.SmallIntegerField(help_text="Country code.")
+
+    class Meta:
+        indexes = [models.Index(fields=["t", "y", "s"], name="fact_slice_idx")]
+
+    def __str__(self) -> str:
+        return f"fact {self.s}/{self.t}/{self.y}: {self.p}"
+
+
 class SalaryStatQuerySet(models.QuerySet):
     def cell(
         self, *, specialization: str | None = None, technology: str | None = None
@@ -233,6 +258,9 @@ class SalaryStat(models.Model):
         help_text="The disclosure rule that withheld figures; empty when all are published.",
     )
     by_seniority = models.JSONField(default=dict)
+    by_english_level = models.JSONField(default=dict)
+    by_remote = models.JSONField(default=dict)
+    by_country = models.JSONField(default=dict)
     run = models.ForeignKey(StatsRun, on_delete=models.PROTECT, related_name="stats")
     computed_at = models.DateTimeField()
 

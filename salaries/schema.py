@@ -10,6 +10,7 @@ from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 from salaries.authentication import KEYWORD
+from salaries.facets import OPENAPI
 
 
 class PartnerKeyScheme(OpenApiAuthenticationExtension):
@@ -54,6 +55,8 @@ class EnforcedFilterBounds(DjangoFilterExtension):
                     schema[keyword] = filter_field.extra[bound]
             if issubclass(filter_field.field_class, forms.SlugField):
                 schema["pattern"] = SLUG_PATTERN
+            if "facet" in filter_field.extra:
+                schema.update(OPENAPI[filter_field.extra["facet"]])
             if parameter.get("style") == "form" and schema.get("type") == "array":
                 parameter["explode"] = True
         return parameters
@@ -122,4 +125,13 @@ def csv_is_text(result, generator, request, public):
                     content["text/csv"] = {"schema": CSV_BODY}
                 else:
                     del content["text/csv"]
+    return result
+
+
+def facet_entries_are_closed(result, generator, request, public):
+    """A list item is a slice or, with a facet, a breakdown entry (``oneOf``); an entry
+    holds no field beyond its own, so a slice can never pass for one."""
+    schemas = result.get("components", {}).get("schemas", {})
+    if "FacetEntry" in schemas:
+        schemas["FacetEntry"]["additionalProperties"] = False
     return result

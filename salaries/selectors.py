@@ -1,7 +1,8 @@
 """Reads of the published statistics. Pages, the API and article blocks all come here;
 nothing outside ``services`` aggregates offers."""
 
-from collections.abc import Iterable
+import copy
+from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
 
 from django.core.cache import cache
@@ -9,6 +10,7 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 
 from portal.cache import cache_get_many
+from salaries.engine.on_demand import faceted_figures
 from salaries.models import (
     PartnerAPIKey,
     SalaryStat,
@@ -30,6 +32,21 @@ def salary_stat_get(*, specialization: str, technology: str, year: int) -> Salar
         .filter(year=year)
         .first()
     )
+
+
+def salary_stat_narrowed(*, stat: SalaryStat, facets: Mapping[str, str]) -> SalaryStat:
+    """The published slice narrowed to ``facets`` (canonical values, see
+    ``salaries.facets``), computed on demand from the facts of the run that published
+    it: an unsaved copy with the same ``computed_at``, its ``facets`` set. With no facets,
+    the slice itself."""
+    if not facets:
+        stat.facets = {}
+        return stat
+    narrowed = copy.copy(stat)
+    for name, value in faceted_figures(stat=stat, facets=facets).items():
+        setattr(narrowed, name, value)
+    narrowed.facets = dict(facets)
+    return narrowed
 
 
 def salary_stat_history(*, specialization: str, technology: str) -> QuerySet[SalaryStat]:

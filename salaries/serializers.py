@@ -6,11 +6,13 @@ describe them to the OpenAPI schema.
 """
 
 from django.conf import settings
+from django.utils.http import urlencode
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from salaries.disclosure import Withheld
+from salaries.facets import filters_json
 from salaries.models import SalaryStat, Specialization, Technology
 from salaries.pagination import methodology_url
 
@@ -18,8 +20,9 @@ MONEY = "US dollars per month, whole; null when withheld (see withheld)."
 WITHHELD = (
     "Which disclosure rule withheld money figures, the first that failed: min_offers (too "
     "few offers), min_candidates (too few distinct candidates), dominance (one candidate "
-    "holds the maximum share of the offers or more), complement (a seniority level whose "
-    "slice has too few people outside it); tails when only p10 and p90 are withheld (too "
+    "holds the maximum share of the offers or more), complement (a faceted cell, such as a "
+    "breakdown entry or a filtered slice, whose parent cell without one of its facets has "
+    "too few people outside it); tails when only p10 and p90 are withheld (too "
     "few candidates for them); null when every figure is published. offers and candidates "
     "are always published."
 )
@@ -39,18 +42,19 @@ HistogramBandSerializer = serializers.SerializerMetaclass(
 
 
 class SeniorityFiguresSerializer(serializers.Serializer):
-    """The figures of one seniority level, with the disclosure rules applied to the level
-    on its own and the complement rule against the rest of its slice."""
+    """The figures of one breakdown entry (a seniority level, an English level, remote or
+    office, a country), with the disclosure rules applied to the entry on its own and the
+    complement rule against the rest of its cell."""
 
-    offers = serializers.IntegerField(help_text="Offers at this level.")
-    candidates = serializers.IntegerField(help_text="Distinct candidates at this level.")
+    offers = serializers.IntegerField(help_text="Offers with this value.")
+    candidates = serializers.IntegerField(help_text="Distinct candidates with this value.")
     median = serializers.IntegerField(allow_null=True, help_text=f"Median. {MONEY}")
     p25 = serializers.IntegerField(allow_null=True, help_text=f"25th percentile. {MONEY}")
     p75 = serializers.IntegerField(allow_null=True, help_text=f"75th percentile. {MONEY}")
     withheld = serializers.ChoiceField(
         choices=Withheld.choices,
         allow_null=True,
-        help_text=f"{WITHHELD} A level carries no p10 or p90, so never tails.",
+        help_text=f"{WITHHELD} An entry carries no p10 or p90, so never tails.",
     )
 
 
@@ -72,6 +76,28 @@ class BySenioritySerializer(serializers.Serializer):
     expert = SeniorityFiguresSerializer(required=False, help_text="8 years and more.")
 
 
+class ByEnglishLevelSerializer(serializers.Serializer):
+    """Only the English levels present among the slice's offers appear."""
+
+    basic = SeniorityFiguresSerializer(required=False)
+    intermediate = SeniorityFiguresSerializer(required=False)
+    upper_intermediate = SeniorityFiguresSerializer(required=False)
+    advanced = SeniorityFiguresSerializer(required=False)
+    fluent = SeniorityFiguresSerializer(required=False)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["upper-intermediate"] = fields.pop("upper_intermediate")
+        return fields
+
+
+class ByRemoteSerializer(serializers.Serializer):
+    """Remote (``"true"``) and office (``"false"``) offers, where present."""
+
+    true = SeniorityFiguresSerializer(required=False, help_text="Remote offers.")
+    false = SeniorityFiguresSerializer(required=False, help_text="Office offers.")
+
+
 @extend_schema_field(HistogramBandSerializer(many=True, allow_null=True))
 class HistogramField(serializers.JSONField):
     pass
@@ -80,6 +106,28 @@ class HistogramField(serializers.JSONField):
 @extend_schema_field(BySenioritySerializer)
 class BySeniorityField(serializers.JSONField):
     pass
+
+
+@extend_schema_field(ByEnglishLevelSerializer)
+class ByEnglishLevelField(serializers.JSONField):
+    pass
+
+
+@extend_schema_field(ByRemoteSerializer)
+class ByRemoteField(serializers.JSONField):
+    pass
+
+
+@extend_schema_field(serializers.DictField(child=SeniorityFiguresSerializer()))
+class ByCountryField(serializers.JSONField):
+    pass
+
+
+def faceted_url(request, path: str, facets: dict) -> str:
+    """The salary page of a slice, narrowed by ``facets`` in its query string."""
+    if facets:
+        path = f"{path}?{urlencode(facets)}"
+    return request.build_absolute_uri(path) if request else path
 
 
 class SalaryStatSerializer(serializers.ModelSerializer):
@@ -99,6 +147,16 @@ class SalaryStatSerializer(serializers.ModelSerializer):
     )
     by_seniority = BySeniorityField(
         read_only=True, help_text="The same figures for each seniority level present."
+    )
+    by_english_level = ByEnglishLevelField(
+        read_only=True, help_text="The same figures for each English level present."
+    )
+    by_remote = ByRemoteField(
+        read_only=True, help_text='The same figures for remote ("true") and office ("false").'
+    )
+    by_country = ByCountryField(
+        read_only=True,
+        help_text="The same figures for each country present, keyed by upper-case ISO 3166-1 code.",
     )
     withheld = serializers.ChoiceField(
         choices=Withheld.choices, allow_null=True, read_only=True, help_text=WITHHELD
@@ -132,6 +190,9 @@ class SalaryStatSerializer(serializers.ModelSerializer):
             "withheld",
             "filters",
             "by_seniority",
+            "by_english_level",
+            "by_remote",
+            "by_country",
             "computed_at",
             "url",
             "methodology",
@@ -152,12 +213,11 @@ class SalaryStatSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(FiltersSerializer)
     def get_filters(self, stat: SalaryStat) -> dict:
-        return {}
+        return filters_json(getattr(stat, "facets", {}))
 
     def get_url(self, stat: SalaryStat) -> str:
-        request = self.context.get("request")
-        path = stat.get_absolute_url()
-        return request.build_absolute_uri(path) if request else path
+        facets = getattr(stat, "facets", {})
+        return faceted_url(self.context.get("request"), stat.get_absolute_url(), facets)
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_methodology(self, stat: SalaryStat) -> str:
@@ -165,6 +225,42 @@ class SalaryStatSerializer(serializers.ModelSerializer):
 
     def get_min_sample_size(self, stat: SalaryStat) -> int:
         return settings.SALARY_MIN_OFFERS
+
+
+class FacetEntrySerializer(serializers.Serializer):
+    """One slice's breakdown entry for the facet a list asks for: the entry's figures
+    with the slice it belongs to; no other figures."""
+
+    specialization = serializers.CharField(help_text='Specialization slug, or "all".')
+    technology = serializers.CharField(help_text='Technology slug, or "all".')
+    year = serializers.IntegerField(help_text="Calendar year of the offers.")
+    offers = serializers.IntegerField(help_text="Offers of the slice with this value.")
+    candidates = serializers.IntegerField(help_text="Their distinct candidates.")
+    median = serializers.IntegerField(allow_null=True, help_text=f"Median. {MONEY}")
+    p25 = serializers.IntegerField(allow_null=True, help_text=f"25th percentile. {MONEY}")
+    p75 = serializers.IntegerField(allow_null=True, help_text=f"75th percentile. {MONEY}")
+    withheld = serializers.ChoiceField(
+        choices=Withheld.choices, allow_null=True, help_text=f"{WITHHELD} Never tails."
+    )
+    filters = FiltersSerializer(help_text="The facet the list asked for.")
+    url = serializers.URLField(help_text="The salary page of the slice, narrowed to the facet.")
+
+    def to_representation(self, stat: SalaryStat) -> dict:
+        ((facet, value),) = self.context["facets"].items()
+        entry = getattr(stat, f"by_{facet}")[value]
+        return {
+            "specialization": stat.specialization_slug,
+            "technology": stat.technology_slug,
+            "year": stat.year,
+            **{name: entry[name] for name in FACET_ENTRY_FIGURES},
+            "filters": filters_json({facet: value}),
+            "url": faceted_url(
+                self.context.get("request"), stat.get_absolute_url(), {facet: value}
+            ),
+        }
+
+
+FACET_ENTRY_FIGURES = ("offers", "candidates", "median", "p25", "p75", "withheld")
 
 
 class SpecializationSerializer(serializers.ModelSerializer):

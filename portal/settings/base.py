@@ -302,6 +302,7 @@ SPECTACULAR_SETTINGS = {
     "PREPROCESSING_HOOKS": ["salaries.schema.partner_endpoints_only"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
+        "salaries.schema.facet_entries_are_closed",
         "salaries.schema.csv_is_text",
         "salaries.schema.query_errors_component",
         "salaries.schema.empty_query_values_are_absent",

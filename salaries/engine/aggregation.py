@@ -1,188 +1,138 @@
-"""The grouped reads of a statistics refresh, and the int64 keys that name its slices.
+"""The facts of a statistics run and the grouped reads the figures are computed from.
 
-The database groups and counts (hash aggregation, cheap); only grouped integer rows come
-out, never offers. The SQL is assembled from the models' table and column names, quoted
-with ``connection.ops.quote_name``, and from constants of this module (the aliases s, t,
-y, l, p, c, n and the integer level codes); the year and the seniority values travel as
-query parameters. Nothing a person typed reaches the SQL text.
+``facts_rebuild`` writes one row per offer and one per (offer, technology) pair into the
+``SalaryFact`` table, with every facet as a small integer; it is kept with the published
+set. ``Aggregation`` has the database group and count those rows (hash aggregation,
+cheap): only grouped integer rows come out, never offers. ``FactRows`` answers the same
+questions from rows already fetched (a faceted cell on demand is a few thousand rows).
+
+The SQL is assembled from the models' table and column names, quoted with
+``connection.ops.quote_name``, and from constants of this module and of
+``salaries.facets`` (the fact columns s, t, y, c, p, l, e, r, k); values travel as query
+parameters. Nothing a person typed reaches the SQL text.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 from django.db import connection
 
-from salaries.models import Offer, OfferTechnology, Seniority
+from salaries.facets import CODES
+from salaries.models import Offer, OfferTechnology, SalaryFact
 
-# Seniority levels as small integers inside the aggregation; 0 is "no seniority".
-LEVEL_CODES = {level: code for code, level in enumerate(Seniority.values, start=1)}
-LEVEL_NAMES = {code: level for level, code in LEVEL_CODES.items()}
-WHOLE_SLICE = 7  # the level code that stands for "every offer of the slice"
-LEVEL_BITS = 3  # the level sits in a key's lowest bits: key & 0x7, key | WHOLE_SLICE
+DIMENSIONS = ("l", "e", "r", "k")  # the facet columns, in the order of facets.FACETS
 YEAR_SQL = {  # only in statements with parameters, hence the doubled %
     "postgresql": "EXTRACT(YEAR FROM o.{column})",
     "sqlite": "strftime('%%Y', o.{column})",
 }
+ASCII_SQL = {"postgresql": "ascii", "sqlite": "unicode"}
 
 
-class SliceKeyOverflow(ValueError):
-    """A value that the slice keys cannot hold; a refresh stops rather than merge slices."""
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
 
 
-def _bits(count: int) -> int:
-    return int(count).bit_length()
+def _column(model, name: str) -> str:
+    return _q(model._meta.get_field(name).column)
 
 
-@dataclass(frozen=True)
-class SliceKeys:
-    """One int64 per (specialization, technology, year, level), exactly. A key holds the
-    specialization's and the technology's rank among the ids present (0 is "all"), not
-    the ids themselves, so ids of any size fit; every part gets the bits it needs, and a
-    value outside what the keys were made for is refused, never cut (a cut id would merge
-    two slices)."""
+def facts_table() -> str:
+    return _q(SalaryFact._meta.db_table)
 
-    specs: np.ndarray  # the specialization ids present, sorted, 0 first
-    techs: np.ndarray  # the technology ids present, sorted, 0 first
-    year_bits: int
 
-    @classmethod
-    def fitting(cls, *, specs: np.ndarray, techs: np.ndarray, years: np.ndarray) -> SliceKeys:
-        """Keys for these specialization ids, technology ids and years."""
-        specs = np.unique(np.concatenate([[0], np.asarray(specs, dtype=np.int64)]))
-        techs = np.unique(np.concatenate([[0], np.asarray(techs, dtype=np.int64)]))
-        years = np.asarray(years, dtype=np.int64)
-        keys = cls(specs, techs, _bits(years.max()) if years.size else 0)
-        need = keys._spec_shift + _bits(len(specs) - 1)
-        if need > 63 or (years.size and years.min() < 0):
-            raise SliceKeyOverflow(
-                f"{len(specs) - 1} specializations, {len(techs) - 1} technologies and years "
-                f"up to {years.max()} need {need} bits, more than a 63-bit slice key holds"
-            )
-        return keys
+def _code_sql(column: str, codes: dict[str, int]) -> tuple[str, list]:
+    sql = f"CASE o.{column} " + " ".join("WHEN %s THEN %s" for _ in codes) + " ELSE 0 END"
+    return sql, [value for pair in codes.items() for value in pair]
 
-    @property
-    def _year_shift(self) -> int:
-        return LEVEL_BITS
 
-    @property
-    def _tech_shift(self) -> int:
-        return LEVEL_BITS + self.year_bits
+def facts_rebuild(cursor, year: int | None) -> None:
+    """Replace the facts (of one year, or all) with the offers as they are now."""
+    table = facts_table()
+    offer, link = _q(Offer._meta.db_table), _q(OfferTechnology._meta.db_table)
+    offered_on = _column(Offer, "offered_on")
+    year_sql = YEAR_SQL[connection.vendor].format(column=offered_on)
+    level_sql, level_params = _code_sql(_column(Offer, "seniority"), CODES["seniority"])
+    english_sql, english_params = _code_sql(_column(Offer, "english_level"), CODES["english_level"])
+    remote = _column(Offer, "remote")
+    country = _column(Offer, "country")
+    ascii_ = ASCII_SQL[connection.vendor]
+    country_sql = (
+        f"CASE WHEN length(o.{country}) = 2 THEN "
+        f"({ascii_}(upper(substr(o.{country}, 1, 1))) - 64) * 32 "
+        f"+ {ascii_}(upper(substr(o.{country}, 2, 1))) - 64 ELSE 0 END"
+    )
+    values = (
+        f"CAST({year_sql} AS integer), o.{_column(Offer, 'candidate')}, "
+        f"o.{_column(Offer, 'salary')}, {level_sql}, {english_sql}, "
+        f"CASE WHEN o.{remote} IS NULL THEN 0 WHEN o.{remote} THEN 1 ELSE 2 END, {country_sql}"
+    )
+    params = level_params + english_params
+    where, where_params = "", []
+    if year is not None:
+        cursor.execute(f"DELETE FROM {table} WHERE y = %s", [year])  # noqa: S608
+        where = f"WHERE o.{offered_on} >= %s AND o.{offered_on} < %s"
+        where_params = [date(year, 1, 1), date(year + 1, 1, 1)]
+    else:
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+    columns = "(s, t, y, c, p, l, e, r, k)"
+    spec = f"o.{_column(Offer, 'specialization')}"
+    cursor.execute(
+        f"INSERT INTO {table} {columns} SELECT {spec}, 0, {values} "  # noqa: S608
+        f"FROM {offer} o {where}",
+        params + where_params,
+    )
+    cursor.execute(
+        f"INSERT INTO {table} {columns} "  # noqa: S608
+        f"SELECT {spec}, ot.{_column(OfferTechnology, 'technology')}, {values} "
+        f"FROM {link} ot JOIN {offer} o "
+        f"ON o.{_column(Offer, 'id')} = ot.{_column(OfferTechnology, 'offer')} {where}",
+        params + where_params,
+    )
+    if connection.vendor == "postgresql":
+        # The planner needs fresh row counts to choose hash aggregation.
+        cursor.execute(f"ANALYZE {table}")
 
-    @property
-    def _spec_shift(self) -> int:
-        return self._tech_shift + _bits(len(self.techs) - 1)
 
-    @staticmethod
-    def _ranks(ids: np.ndarray, values, what: str) -> np.ndarray:
-        values = np.asarray(values, dtype=np.int64)
-        ranks = np.minimum(np.searchsorted(ids, values), len(ids) - 1)
-        unknown = ids[ranks] != values
-        if unknown.any():
-            raise SliceKeyOverflow(f"{what} id {values[unknown][0]} is not among the keys' ids")
-        return ranks
-
-    def encode(self, spec, tech, year, level) -> np.ndarray:
-        year = np.asarray(year, dtype=np.int64)
-        level = np.asarray(level, dtype=np.int64)
-        if (year.size and (year.min() < 0 or year.max() >> self.year_bits)) or (
-            level.size and (level.min() < 0 or level.max() >> LEVEL_BITS)
-        ):
-            raise SliceKeyOverflow("a year or a level outside what the keys were made for")
-        return (
-            (self._ranks(self.specs, spec, "specialization") << self._spec_shift)
-            | (self._ranks(self.techs, tech, "technology") << self._tech_shift)
-            | (year << self._year_shift)
-            | level
-        )
-
-    def decode(self, key: int) -> tuple[int | None, int | None, int, int]:
-        """``(specialization id or None, technology id or None, year, level)``."""
-        level = key & ((1 << LEVEL_BITS) - 1)
-        year = (key >> self._year_shift) & ((1 << self.year_bits) - 1)
-        tech = (key >> self._tech_shift) & ((1 << _bits(len(self.techs) - 1)) - 1)
-        spec = key >> self._spec_shift
-        return int(self.specs[spec]) or None, int(self.techs[tech]) or None, year, level
+def _array(rows, width: int) -> np.ndarray:
+    return np.array(rows, dtype=np.int64).reshape(-1, width)
 
 
 class Aggregation:
-    """The grouped reads of one refresh: every (offer, technology) pair joined once into a
-    temporary table ("facts"), and the offers alone ("offers")."""
+    """Grouped reads of the facts rows that match ``where`` (SQL over the fact columns,
+    with ``params``). ``materialise`` keeps the one candidate-level grouping in a
+    temporary table for the reads that share it (worth it for a whole refresh)."""
 
-    def __init__(self, cursor, year: int | None):
+    def __init__(self, cursor, where: str, params: list, *, materialise: bool = False):
         self.cursor = cursor
         self.vendor = connection.vendor
-        q = connection.ops.quote_name
-        offer = q(Offer._meta.db_table)
-        link = q(OfferTechnology._meta.db_table)
+        self.where = where
+        self.params = list(params)
+        self.materialise = materialise
+        self._people_of: str | None = None
 
-        def column(model, name):
-            return q(model._meta.get_field(name).column)
+    def _facts(self) -> str:
+        return f"{facts_table()} WHERE {self.where}"
 
-        offered_on = column(Offer, "offered_on")
-        year_sql = YEAR_SQL[self.vendor].format(column=offered_on)
-        level_sql = (
-            f"CASE o.{column(Offer, 'seniority')} "
-            + " ".join("WHEN %s THEN %s" for _ in LEVEL_CODES)
-            + " ELSE 0 END"
-        )
-        params: list = [value for pair in LEVEL_CODES.items() for value in pair]
-        where = ""
-        if year is not None:
-            where = f"WHERE o.{offered_on} >= %s AND o.{offered_on} < %s"
-            params += [date(year, 1, 1), date(year + 1, 1, 1)]
-        self.offers_params = params
-        self.offers_sql = (
-            f"SELECT o.{column(Offer, 'specialization')} AS s, "  # noqa: S608
-            f"CAST({year_sql} AS integer) AS y, {level_sql} AS l, "
-            f"o.{column(Offer, 'salary')} AS p, o.{column(Offer, 'candidate')} AS c "
-            f"FROM {offer} o {where}"
-        )
-        self.cursor.execute("DROP TABLE IF EXISTS salary_facts")
-        self.cursor.execute(
-            "CREATE TEMPORARY TABLE salary_facts AS "  # noqa: S608
-            f"SELECT o.{column(Offer, 'specialization')} AS s, "
-            f"ot.{column(OfferTechnology, 'technology')} AS t, "
-            f"CAST({year_sql} AS integer) AS y, {level_sql} AS l, "
-            f"o.{column(Offer, 'salary')} AS p, o.{column(Offer, 'candidate')} AS c "
-            f"FROM {link} ot JOIN {offer} o "
-            f"ON o.{column(Offer, 'id')} = ot.{column(OfferTechnology, 'offer')} {where}",
-            params,
-        )
-        if self.vendor == "postgresql":
-            # Temporary tables have no statistics until analysed; the planner needs the
-            # row count to choose hash aggregation.
-            self.cursor.execute("ANALYZE salary_facts")
-
-    def close(self) -> None:
-        self.cursor.execute("DROP TABLE IF EXISTS salary_facts")
-
-    def _source(self, source: str) -> tuple[str, list]:
-        if source == "facts":
-            return "salary_facts", []
-        return f"({self.offers_sql}) offers", self.offers_params
-
-    def grouped(self, source: str, columns: str) -> np.ndarray:
-        """``columns, salary, offers`` rows as an (n, k) int64 array.
+    def grouped(self, columns: list[str]) -> np.ndarray:
+        """``columns, salary, offers`` rows as an (n, k + 2) int64 array.
 
         The database groups by ``columns`` and salary and packs each group's
         ``(salary, offers)`` pairs into one text list (salary × 2³² + offers), so a few
         thousand rows cross the wire instead of millions, and numpy parses them in C.
         """
-        names = [c.strip() for c in columns.split(",")]
+        names = ", ".join(columns)
         packed = "p * 4294967296 + n"
         concat = {
             "postgresql": f"string_agg(CAST({packed} AS text), ',')",
             "sqlite": f"group_concat({packed}, ',')",
         }[self.vendor]
-        table, params = self._source(source)
         self.cursor.execute(
-            f"SELECT {columns}, {concat} FROM ("  # noqa: S608
-            f"SELECT {columns}, p, COUNT(*) AS n FROM {table} "
-            f"GROUP BY {columns}, p) grouped GROUP BY {columns}",
-            params or None,
+            f"SELECT {names}, {concat} FROM ("  # noqa: S608
+            f"SELECT {names}, p, COUNT(*) AS n FROM {self._facts()} "
+            f"GROUP BY {names}, p) grouped GROUP BY {names}",
+            self.params,
         )
         keys, chunks = [], []
         for *key, values in self.cursor.fetchall():
@@ -190,37 +140,116 @@ class Aggregation:
             keys.append(np.broadcast_to(np.array(key, dtype=np.int64), (len(pairs), len(key))))
             chunks.append(np.stack([pairs >> 32, pairs & 0xFFFFFFFF], axis=1))
         if not chunks:
-            return np.empty((0, len(names) + 2), dtype=np.int64)
+            return np.empty((0, len(columns) + 2), dtype=np.int64)
         return np.concatenate([np.concatenate(keys), np.concatenate(chunks)], axis=1)
 
-    def people(self, source: str, columns: str, keys: SliceKeys) -> dict[int, tuple[int, ...]]:
-        """What the disclosure rules need about the people of each group of ``columns``
-        (a subset of s, t, y, l), counted by the database from one row per (group,
-        candidate): distinct candidates and the most offers one candidate holds; for
-        whole slices (no ``l``) also, per level, how many candidates have every offer of
-        the slice at that level (everyone else has offers outside it)."""
-        names = [c.strip() for c in columns.split(",")]
-        whole = "l" not in names
-        only = "".join(
-            f", SUM(CASE WHEN lo = {code} AND hi = {code} THEN 1 ELSE 0 END)"
-            for code in LEVEL_NAMES
-        )
-        table, params = self._source(source)
+    def people(self, columns: list[str]) -> np.ndarray:
+        """``columns, distinct candidates, most offers of one candidate`` per group."""
+        names = ", ".join(columns)
         self.cursor.execute(
-            f"SELECT {columns}, COUNT(*), MAX(n){only if whole else ''} FROM ("  # noqa: S608
-            f"SELECT {columns}, c, COUNT(*) AS n, MIN(l) AS lo, MAX(l) AS hi "
-            f"FROM {table} GROUP BY {columns}, c) people GROUP BY {columns}",
-            params or None,
+            f"SELECT {names}, COUNT(*), MAX(n) FROM ("  # noqa: S608
+            f"SELECT {names}, c, COUNT(*) AS n FROM {self._facts()} "
+            f"GROUP BY {names}, c) people GROUP BY {names}",
+            self.params,
         )
-        width = len(names) + 2 + (len(LEVEL_NAMES) if whole else 0)
-        rows = np.array(self.cursor.fetchall(), dtype=np.int64).reshape(-1, width)
-        get = dict(zip(names, rows.T, strict=False))
-        zero = np.zeros(len(rows), dtype=np.int64)
-        packed = keys.encode(
-            get.get("s", zero),
-            get.get("t", zero),
-            get["y"],
-            get.get("l", np.full(len(rows), WHOLE_SLICE)),
+        return _array(self.cursor.fetchall(), len(columns) + 2)
+
+    def _candidates(self, columns: list[str]) -> tuple[str, list]:
+        """The one candidate-level grouping: per group and candidate, the offers and the
+        lowest and highest code of every facet."""
+        names = ", ".join(columns)
+        ranges = ", ".join(f"MIN({d}) AS {d}0, MAX({d}) AS {d}1" for d in DIMENSIONS)
+        select = (
+            f"SELECT {names}, c, COUNT(*) AS n, {ranges} "  # noqa: S608
+            f"FROM {self._facts()} GROUP BY {names}, c"
         )
-        figures = rows[:, len(names) :].tolist()
-        return dict(zip(packed.tolist(), map(tuple, figures), strict=True))
+        if not self.materialise:
+            return f"({select}) candidates", self.params
+        if self._people_of != names:
+            self.close()
+            self.cursor.execute(
+                f"CREATE TEMPORARY TABLE salary_candidates AS {select}", self.params
+            )
+            self._people_of = names
+        return "salary_candidates", []
+
+    def slice_people(self, columns: list[str]) -> np.ndarray:
+        names = ", ".join(columns)
+        source, params = self._candidates(columns)
+        self.cursor.execute(
+            f"SELECT {names}, COUNT(*), MAX(n) FROM {source} GROUP BY {names}",  # noqa: S608
+            params,
+        )
+        return _array(self.cursor.fetchall(), len(columns) + 2)
+
+    def alone(self, columns: list[str], dimension: str) -> np.ndarray:
+        """``columns, code, candidates`` for the candidates all of whose offers in the group
+        have this code of ``dimension`` (everyone else has offers outside it)."""
+        names = ", ".join(columns)
+        source, params = self._candidates(columns)
+        self.cursor.execute(
+            f"SELECT {names}, {dimension}0, COUNT(*) FROM {source} "  # noqa: S608
+            f"WHERE {dimension}0 = {dimension}1 GROUP BY {names}, {dimension}0",
+            params,
+        )
+        return _array(self.cursor.fetchall(), len(columns) + 2)
+
+    def close(self) -> None:
+        if self._people_of is not None:
+            self.cursor.execute("DROP TABLE IF EXISTS salary_candidates")
+            self._people_of = None
+
+
+def _unique_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    if not len(matrix):
+        return matrix, np.empty(0, dtype=np.int64)
+    unique, inverse = np.unique(matrix, axis=0, return_inverse=True)
+    return unique, inverse.ravel()
+
+
+class FactRows:
+    """The reads of ``Aggregation``, answered by numpy from fact rows already fetched
+    (columns named by ``names``)."""
+
+    def __init__(self, rows: np.ndarray, names: list[str]):
+        self.rows = rows
+        self.index = {name: i for i, name in enumerate(names)}
+
+    def _cols(self, names: list[str]) -> np.ndarray:
+        return self.rows[:, [self.index[name] for name in names]]
+
+    def grouped(self, columns: list[str]) -> np.ndarray:
+        unique, inverse = _unique_rows(self._cols([*columns, "p"]))
+        counts = np.bincount(inverse, minlength=len(unique)).astype(np.int64)
+        return np.concatenate([unique, counts[:, None]], axis=1)
+
+    def _per_candidate(self, columns: list[str]):
+        unique, inverse = _unique_rows(self._cols([*columns, "c"]))
+        counts = np.bincount(inverse, minlength=len(unique)).astype(np.int64)
+        return unique, inverse, counts
+
+    def people(self, columns: list[str]) -> np.ndarray:
+        unique, _, counts = self._per_candidate(columns)
+        groups, inverse = _unique_rows(unique[:, :-1])
+        candidates = np.bincount(inverse, minlength=len(groups)).astype(np.int64)
+        top = np.zeros(len(groups), dtype=np.int64)
+        np.maximum.at(top, inverse, counts)
+        return np.concatenate([groups, candidates[:, None], top[:, None]], axis=1)
+
+    slice_people = people
+
+    def alone(self, columns: list[str], dimension: str) -> np.ndarray:
+        unique, inverse, _ = self._per_candidate(columns)
+        values = self.rows[:, self.index[dimension]]
+        low = np.full(len(unique), np.iinfo(np.int64).max)
+        high = np.full(len(unique), np.iinfo(np.int64).min)
+        np.minimum.at(low, inverse, values)
+        np.maximum.at(high, inverse, values)
+        same = low == high
+        keyed = np.concatenate([unique[same, :-1], low[same, None]], axis=1)
+        groups, inverse = _unique_rows(keyed)
+        counts = np.bincount(inverse, minlength=len(groups)).astype(np.int64)
+        return np.concatenate([groups, counts[:, None]], axis=1)
+
+    def close(self) -> None:
+        pass

@@ -1,30 +1,26 @@
 """Publishing statistics: ``salary_stats_refresh`` recomputes every slice from the
 offers and replaces the published set atomically, one refresh at a time.
 
-The figures come from ``salaries.stats`` (pure arithmetic); the grouped rows they are
-computed from, from ``salaries.engine.aggregation``.
+The figures come from ``salaries.stats`` (pure arithmetic) by way of
+``salaries.engine.cells``; the facts and the grouped rows they are computed from, from
+``salaries.engine.aggregation``. The facts are kept with the published set, for faceted
+answers on demand (``salaries.engine.on_demand``).
 """
 
 import time
-from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-import numpy as np
 from django.db import connection, transaction
+from django.db.models import JSONField, Value
 from django.utils import timezone
 
 from salaries.disclosure import disclosure_rules
-from salaries.engine.aggregation import LEVEL_NAMES, WHOLE_SLICE, Aggregation, SliceKeys
+from salaries.engine.aggregation import Aggregation, facts_rebuild
+from salaries.engine.cells import cells_compute
 from salaries.generation import stats_generation_publish
 from salaries.models import SalaryStat, StatsRun
-from salaries.stats import (
-    COMPLEMENT,
-    SENIORITY_PERCENTILES,
-    TAILS,
-    DisclosureRules,
-    grouped_figures,
-)
+from salaries.stats import DisclosureRules
 
 
 @dataclass
@@ -36,98 +32,47 @@ class RefreshSummary:
     seconds: float
 
 
+JSON_FIELDS = ("histogram", "by_seniority", "by_english_level", "by_remote", "by_country")
+# The four kinds of slice: (grouping columns, which fact rows). A technology's rows are
+# the (offer, technology) pairs; "all technologies" is the offers themselves (t = 0).
+KINDS = [
+    (["s", "t", "y"], "t <> 0"),
+    (["t", "y"], "t <> 0"),
+    (["s", "y"], "t = 0"),
+    (["y"], "t = 0"),
+]
+
+
 def _slice_rows(
-    agg: Aggregation, *, run: StatsRun, rules: DisclosureRules
+    cursor, *, year: int | None, run: StatsRun, rules: DisclosureRules
 ) -> tuple[list[SalaryStat], int]:
-    """Compute every slice and its seniority levels, four kinds of slice in turn, and
-    apply the disclosure rules to every slice and every level on its own."""
-    facts = agg.grouped("facts", "s, t, y, l")  # columns s t y l salary offers
-    offers = agg.grouped("offers", "s, y, l")  # columns s y l salary offers
-    keys = SliceKeys.fitting(
-        specs=np.concatenate([facts[:, 0], offers[:, 0]]),
-        techs=facts[:, 1],
-        years=np.concatenate([facts[:, 2], offers[:, 1]]),
-    )
-    none = np.zeros
-    kinds = [  # (grouped rows, specialization column, technology column)
-        (facts, facts[:, 0], facts[:, 1], "facts", "s, t"),
-        (facts, none(len(facts), dtype=np.int64), facts[:, 1], "facts", "t"),
-        (offers, offers[:, 0], none(len(offers), dtype=np.int64), "offers", "s"),
-        (offers, none(len(offers), dtype=np.int64), none(len(offers), dtype=np.int64),
-         "offers", ""),
-    ]  # fmt: skip
+    """Compute every slice and its breakdowns, four kinds of slice in turn, and apply the
+    disclosure rules to every slice and every breakdown entry on its own."""
     rows: list[SalaryStat] = []
     total_offers = 0
-    for data, spec, tech, source, columns in kinds:
-        year, level, salary, count = data[:, -4], data[:, -3], data[:, -2], data[:, -1]
-        prefix = f"{columns}, " if columns else ""
-        slice_people = agg.people(source, f"{prefix}y", keys)
-        level_people = agg.people(source, f"{prefix}y, l", keys)
-
-        whole = grouped_figures(
-            keys.encode(spec, tech, year, np.full(len(data), WHOLE_SLICE)), salary, count
-        )
-        slice_offers = dict(zip(whole.groups.tolist(), whole.offers.tolist(), strict=True))
-        graded = level > 0
-        levels = grouped_figures(
-            keys.encode(spec[graded], tech[graded], year[graded], level[graded]),
-            salary[graded],
-            count[graded],
-            percentiles=SENIORITY_PERCENTILES,
-            histogram=False,
-        )
-        by_slice: dict[int, dict[str, dict]] = defaultdict(dict)
-        for i, key in enumerate(levels.groups.tolist()):
-            n = int(levels.offers[i])
-            code, parent = key & 0x7, key | WHOLE_SLICE
-            candidates, top = level_people[key]
-            parent_candidates, _, *alone_at = slice_people[parent]
-            withheld = rules.withheld(offers=n, candidates=candidates, top=top)
-            if withheld is None and not rules.complement_publishes(
-                outside_offers=slice_offers[parent] - n,
-                outside_candidates=parent_candidates - alone_at[code - 1],
-            ):
-                withheld = COMPLEMENT
-            published = withheld is None
-            by_slice[parent][LEVEL_NAMES[code]] = {
-                "offers": n,
-                "candidates": candidates,
-                "median": int(levels.percentiles[50][i]) if published else None,
-                "p25": int(levels.percentiles[25][i]) if published else None,
-                "p75": int(levels.percentiles[75][i]) if published else None,
-                "withheld": withheld,
-            }
-        for i, key in enumerate(whole.groups.tolist()):
-            spec_id, tech_id, slice_year, _ = keys.decode(key)
-            n = int(whole.offers[i])
-            if spec_id is None and tech_id is None:
-                total_offers += n
-            candidates, top, *_ = slice_people[key]
-            withheld = rules.withheld(offers=n, candidates=candidates, top=top)
-            published = withheld is None
-            tails = published and rules.tails_publish(candidates=candidates)
-            if published and not tails:
-                withheld = TAILS
-
-            def money(values, i=i, published=published):
-                return int(values[i]) if published else None
-
+    for columns, where in KINDS:
+        params = []
+        if year is not None:
+            where, params = f"{where} AND y = %s", [year]
+        agg = Aggregation(cursor, where, params, materialise=True)
+        try:
+            cells = cells_compute(agg, columns, rules)
+        finally:
+            agg.close()
+        for key, figures in cells.items():
+            get = dict(zip(columns, key, strict=True))
+            if columns == ["y"]:
+                total_offers += figures["offers"]
+            for name in JSON_FIELDS:
+                # As expressions, so that PostgreSQL's bulk insert passes them as plain
+                # parameters: quoting them into UNNEST arrays costs seconds per thousand.
+                figures[name] = Value(figures[name], output_field=JSONField())
             rows.append(
                 SalaryStat(
-                    specialization_id=spec_id,
-                    technology_id=tech_id,
-                    year=slice_year,
-                    offers=n,
-                    candidates=candidates,
-                    median=money(whole.percentiles[50]),
-                    mean=money(whole.mean),
-                    p10=money(whole.percentiles[10], published=tails),
-                    p25=money(whole.percentiles[25]),
-                    p75=money(whole.percentiles[75]),
-                    p90=money(whole.percentiles[90], published=tails),
-                    histogram=whole.histogram(i) if published else None,
-                    withheld=withheld,
-                    by_seniority=by_slice.get(key, {}),
+                    specialization_id=get.get("s") or None,
+                    technology_id=get.get("t") or None,
+                    year=get["y"],
+                    **figures,
                     run=run,
                     computed_at=run.finished_at,
                 )
@@ -178,12 +123,9 @@ def salary_stats_refresh(
         run = StatsRun.objects.create(
             started_at=started, finished_at=started, year=year, slices=0, offers=0, seconds=0
         )
-        agg = Aggregation(cursor, year)
-        try:
-            run.finished_at = timezone.now()
-            rows, total_offers = _slice_rows(agg, run=run, rules=rules)
-        finally:
-            agg.close()
+        facts_rebuild(cursor, year)
+        run.finished_at = timezone.now()
+        rows, total_offers = _slice_rows(cursor, year=year, run=run, rules=rules)
         stale = SalaryStat.objects.all()
         if year is not None:
             stale = stale.filter(year=year)

@@ -1,51 +1,23 @@
-"""The grouped reads' slice keys: exact for any ids, never two slices in one key."""
+"""The facts and the grouped reads: exact for ids of any size, never two slices in one
+group; the numpy reads agree with the database's."""
 
 import numpy as np
 import pytest
+from django.db import connection
 
-from salaries.engine.aggregation import WHOLE_SLICE, SliceKeyOverflow, SliceKeys
+from salaries.engine.aggregation import DIMENSIONS, Aggregation, FactRows, facts_rebuild
 from salaries.engine.refresh import salary_stats_refresh
-from salaries.factories import OfferFactory, SpecializationFactory, TechnologyFactory
+from salaries.factories import (
+    CandidateFactory,
+    OfferFactory,
+    SpecializationFactory,
+    TechnologyFactory,
+)
 from salaries.models import SalaryStat
 
 # Past every bound the old packing had: 20 bits of technology, 28 of specialization.
 BIG_TECH = 2**20 + 5
 BIG_SPEC = 2**40 + 3
-
-
-def test_keys_round_trip_ids_of_any_size():
-    keys = SliceKeys.fitting(
-        specs=np.array([3, BIG_SPEC]), techs=np.array([5, BIG_TECH]), years=np.array([2024])
-    )
-    parts = [
-        (3, 5, 2024, 1),
-        (3, BIG_TECH, 2024, 1),
-        (BIG_SPEC, BIG_TECH, 2024, WHOLE_SLICE),
-        (0, BIG_TECH, 2024, 4),
-        (0, 0, 2024, WHOLE_SLICE),
-    ]
-    spec, tech, year, level = (np.array(column) for column in zip(*parts, strict=True))
-    packed = keys.encode(spec, tech, year, level).tolist()
-    assert len(set(packed)) == len(parts)
-    assert [keys.decode(key) for key in packed] == [
-        (s or None, t or None, y, lv) for s, t, y, lv in parts
-    ]
-
-
-def test_keys_keep_the_order_of_the_ids():
-    keys = SliceKeys.fitting(specs=np.array([9, 2]), techs=np.array([7]), years=np.array([2024]))
-    packed = keys.encode(np.array([2, 9]), np.array([7, 7]), np.array([2024] * 2), np.ones(2))
-    assert packed[0] < packed[1]
-
-
-@pytest.mark.parametrize(
-    ("spec", "tech", "year", "level"),
-    [(4, 5, 2024, 1), (3, 6, 2024, 1), (3, 5, 2**12, 1), (3, 5, 2024, 8), (3, -5, 2024, 1)],
-)
-def test_a_value_the_keys_were_not_made_for_is_refused_not_cut(spec, tech, year, level):
-    keys = SliceKeys.fitting(specs=np.array([3]), techs=np.array([5]), years=np.array([2024]))
-    with pytest.raises(SliceKeyOverflow):
-        keys.encode(np.array([spec]), np.array([tech]), np.array([year]), np.array([level]))
 
 
 @pytest.mark.django_db
@@ -71,3 +43,69 @@ def test_technologies_with_ids_past_the_old_bound_keep_their_own_slices():
         (BIG_SPEC, None): (12, 9001),  # (9000 + 9001) / 2, half up
         (None, None): (12, 9001),
     }
+
+
+@pytest.mark.django_db
+def test_the_facts_hold_every_offer_and_every_technology_with_its_facet_codes():
+    spec = SpecializationFactory(slug="back-end")
+    flask, django = TechnologyFactory(slug="flask"), TechnologyFactory(slug="django")
+    OfferFactory(
+        specialization=spec,
+        technologies=[flask, django],
+        seniority="senior",
+        english_level="fluent",
+        remote=True,
+        country="PL",
+        salary=7000,
+    )
+    OfferFactory(specialization=spec, technologies=[flask], remote=False, salary=3000)
+    with connection.cursor() as cursor:
+        facts_rebuild(cursor, None)
+        cursor.execute("SELECT t, y, p, l, e, r, k FROM salaries_salaryfact ORDER BY p, t")
+        rows = cursor.fetchall()
+    poland = (ord("P") - 64) * 32 + ord("L") - 64
+    assert rows == [
+        (0, 2024, 3000, 0, 0, 2, 0),
+        (flask.id, 2024, 3000, 0, 0, 2, 0),
+        (0, 2024, 7000, 3, 5, 1, poland),
+        *sorted(
+            [(flask.id, 2024, 7000, 3, 5, 1, poland), (django.id, 2024, 7000, 3, 5, 1, poland)]
+        ),
+    ]
+
+
+@pytest.mark.django_db
+def test_reads_from_fetched_rows_agree_with_the_database():
+    import random
+
+    rng = random.Random(12)
+    spec = SpecializationFactory(slug="back-end")
+    techs = [TechnologyFactory(slug=f"t{i}") for i in range(3)]
+    people = [CandidateFactory() for _ in range(9)]
+    for _ in range(60):
+        OfferFactory(
+            specialization=spec,
+            technologies=rng.sample(techs, rng.randint(1, 3)),
+            candidate=rng.choice(people),
+            seniority=rng.choice(["", "junior", "senior"]),
+            english_level=rng.choice(["", "basic", "fluent"]),
+            remote=rng.choice([None, True, False]),
+            country=rng.choice(["", "UA", "PL"]),
+            salary=rng.choice([3000, 4000, 5000, 7000]),
+        )
+    with connection.cursor() as cursor:
+        facts_rebuild(cursor, None)
+        cursor.execute("SELECT s, t, y, c, p, l, e, r, k FROM salaries_salaryfact WHERE t <> 0")
+        rows = np.array(cursor.fetchall(), dtype=np.int64)
+        memory = FactRows(rows, ["s", "t", "y", "c", "p", *DIMENSIONS])
+        database = Aggregation(cursor, "t <> 0", [])
+
+        def same(a, b):
+            order = lambda m: m[np.lexsort(m.T[::-1])]  # noqa: E731
+            assert order(a).tolist() == order(b).tolist()
+
+        for columns in (["t", "y"], ["s", "t", "y", "k"]):
+            same(memory.grouped(columns), database.grouped(columns))
+            same(memory.people(columns), database.people(columns))
+        for d in DIMENSIONS:
+            same(memory.alone(["t", "y"], d), database.alone(["t", "y"], d))

@@ -13,6 +13,8 @@ from django.shortcuts import render
 from portal.query import one_value
 from portal.response_cache import cached_page, params_of
 from salaries import selectors
+from salaries.disclosure import withheld_reason
+from salaries.facets import FACETS, LABEL, VALUE_LABELS, facets_in_words
 from salaries.filters import SalaryStatFilter
 from salaries.views.common import change
 
@@ -36,14 +38,38 @@ def _sort_links(query: dict[str, str], current: str) -> dict[str, dict]:
     return links
 
 
-EXPLORER_FILTERS = ("year", "specialization", "technology", "min_offers", "ordering")
+EXPLORER_FILTERS = ("year", "specialization", "technology", "min_offers", "ordering", *FACETS)
+
+
+def _row(stat, previous: dict, facets: dict[str, str]) -> dict:
+    """One explorer row: the slice's figures, or with a facet its breakdown entry (the
+    figures, the link and the change from last year all of the entry)."""
+    before = previous.get((stat.specialization_id, stat.technology_id, stat.year))
+    if not facets:
+        return {
+            "stat": stat,
+            "figures": stat,
+            "url": stat.get_absolute_url(),
+            "reason": stat.withheld_reason,
+            "change": change(stat.median, getattr(before, "median", None)),
+        }
+    ((facet, value),) = facets.items()
+    figures = getattr(stat, f"by_{facet}")[value]
+    earlier = getattr(before, f"by_{facet}", {}).get(value, {}) if before else {}
+    return {
+        "stat": stat,
+        "figures": figures,
+        "url": f"{stat.get_absolute_url()}?{urlencode(facets)}",
+        "reason": withheld_reason(figures["withheld"]),
+        "change": change(figures["median"], earlier.get("median")),
+    }
 
 
 @cached_page(
     params=params_of(
         *EXPLORER_FILTERS,
         "page",
-        lower=("specialization", "technology"),
+        lower=("specialization", "technology", *FACETS),
         ordering="-offers",
         page="1",
     )
@@ -56,6 +82,10 @@ def explorer(request: HttpRequest):
         "specializations": selectors.specialization_list(),
         "technologies": selectors.technology_list().only("slug", "name"),
         "min_offers": settings.SALARY_MIN_OFFERS,
+        "facet_fields": [
+            {"name": facet, "label": LABEL[facet], "options": VALUE_LABELS.get(facet, {})}
+            for facet in FACETS
+        ],
     }
     if not years:
         return render(request, "salaries/explorer.html", context)
@@ -89,7 +119,9 @@ def explorer(request: HttpRequest):
         "technology": cleaned["technology"] or "",
         "min_offers": "" if cleaned["min_offers"] is None else str(cleaned["min_offers"]),
         "ordering": ",".join(cleaned["ordering"]),
+        **{facet: cleaned[facet] or "" for facet in FACETS},
     }
+    facets = filterset.facets()
     context["selected"] = selected
     # What the links on the page carry forward: the filters given (not the defaults).
     query = {name: selected[name] for name in EXPLORER_FILTERS if request.GET.get(name, "").strip()}
@@ -100,20 +132,8 @@ def explorer(request: HttpRequest):
         {
             "year": int(year),
             "page": page,
-            "rows": [
-                {
-                    "stat": row,
-                    "change": change(
-                        row.median,
-                        getattr(
-                            previous.get((row.specialization_id, row.technology_id, row.year)),
-                            "median",
-                            None,
-                        ),
-                    ),
-                }
-                for row in rows
-            ],
+            "rows": [_row(row, previous, facets) for row in rows],
+            "facets_in_words": facets_in_words(facets),
             "sort": _sort_links(query, selected["ordering"]),
             "page_query": urlencode(query),
         }

@@ -7,9 +7,10 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from portal import spreadsheets
-from portal.response_cache import cached_page
+from portal.response_cache import cached_page, params_of
 from salaries import selectors
 from salaries.charts import (
     TrendPoint,
@@ -18,11 +19,13 @@ from salaries.charts import (
     trend_chart,
 )
 from salaries.disclosure import disclosure_in_words, withheld_reason
+from salaries.facets import FACETS, facets_from_query, facets_in_words
 from salaries.formatting import money
 from salaries.models import SalaryStat, Seniority
 from salaries.seo import meta_description, salary_json_ld
 from salaries.topics import topic_article_get
 from salaries.views.common import change, lowercase_redirect
+from salaries.views.facets import facet_context
 
 
 def _seniority_rows(stat: SalaryStat) -> list[dict]:
@@ -61,7 +64,10 @@ def _missing_year(request, history: list[SalaryStat], year: int) -> HttpResponse
     return render(request, "salaries/slice_missing.html", context, status=404)
 
 
-@cached_page
+FACET_PARAMS = params_of(*FACETS, lower=FACETS)
+
+
+@cached_page(params=FACET_PARAMS)
 def salary_page(request: HttpRequest, specialization: str, technology: str, year: int):
     moved = lowercase_redirect(request, specialization, technology)
     if moved:
@@ -74,14 +80,19 @@ def salary_page(request: HttpRequest, specialization: str, technology: str, year
     stat = next((row for row in history if row.year == year), None)
     if stat is None:
         return _missing_year(request, history, year)
+    facets = facets_from_query(request.GET)
+    plain = stat
+    stat = selectors.salary_stat_narrowed(stat=plain, facets=facets)
 
     url = request.build_absolute_uri(stat.get_absolute_url())
     subject = stat.subject
     context = {
         "stat": stat,
         "subject": subject,
-        "page_title": stat.title,
+        "page_title": f"{stat.title}: {facets_in_words(facets)}" if facets else stat.title,
         "canonical_url": url,
+        "noindex": bool(facets) or not stat.published,
+        **facet_context(request, plain=plain, stat=stat, facets=facets),
         "meta_description": meta_description(stat),
         "specialization_name": stat.specialization.name if stat.specialization_id else "",
         "specialization_url": reverse("salaries:specialization", args=[stat.specialization_slug]),
@@ -123,7 +134,8 @@ def salary_page(request: HttpRequest, specialization: str, technology: str, year
         "csv_url": reverse(
             "salaries:histogram-csv",
             args=[stat.specialization_slug, stat.technology_slug, stat.year],
-        ),
+        )
+        + (f"?{urlencode(facets)}" if facets else ""),
     }
     if stat.published:
         chart = slice_histogram_chart(stat)
@@ -143,20 +155,24 @@ def salary_page(request: HttpRequest, specialization: str, technology: str, year
             low=stat.histogram[0]["from"],
             high=stat.histogram[-1]["to"],
         ).render("strip")
-        context["json_ld"] = salary_json_ld(stat, url)
+        if not facets:  # a faceted page is not a page of its own for search engines
+            context["json_ld"] = salary_json_ld(stat, url)
     response = render(request, "salaries/salary_page.html", context)
-    if not stat.published:
+    if context["noindex"]:
         response["X-Robots-Tag"] = "noindex"
     response.stats_computed_at = stat.computed_at
     return response
 
 
-@cached_page
+@cached_page(params=FACET_PARAMS)
 def histogram_csv(request: HttpRequest, specialization: str, technology: str, year: int):
-    """The chart's data: every $500 band of the slice, unfolded."""
+    """The chart's data: every $500 band of the slice (narrowed by the page's facets),
+    unfolded."""
     stat = selectors.salary_stat_get(
         specialization=specialization, technology=technology, year=year
     )
+    if stat is not None:
+        stat = selectors.salary_stat_narrowed(stat=stat, facets=facets_from_query(request.GET))
     if stat is None or not stat.published:
         raise Http404("No published histogram for this slice.")
     response = HttpResponse(content_type="text/csv; charset=utf-8")

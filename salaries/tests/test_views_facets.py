@@ -1,0 +1,146 @@
+"""Facets on the salary page: the filter form without JavaScript, the current choice and
+its one-click removal, the breakdown tables, what search engines are told, and 400s."""
+
+import random
+import re
+
+import pytest
+
+from portal.tests.support import text_of
+from salaries.engine.refresh import salary_stats_refresh
+from salaries.factories import (
+    CandidateFactory,
+    OfferFactory,
+    SpecializationFactory,
+    TechnologyFactory,
+)
+from salaries.models import SalaryStat
+from salaries.selectors import salary_stat_narrowed
+
+pytestmark = pytest.mark.django_db
+
+PAGE = "/salaries/back-end/flask/2024/"
+
+
+@pytest.fixture
+def faceted():
+    rng = random.Random(7)
+    spec, flask = (
+        SpecializationFactory(slug="back-end"),
+        TechnologyFactory(slug="flask", name="Flask"),
+    )
+    people = [CandidateFactory() for _ in range(40)]
+    for _ in range(160):
+        OfferFactory(
+            specialization=spec,
+            technologies=[flask],
+            candidate=rng.choice(people),
+            salary=rng.randint(2500, 11000),
+            seniority=rng.choice(["junior", "middle", "senior", "expert"]),
+            english_level=rng.choice(["intermediate", "upper-intermediate", "advanced"]),
+            remote=rng.random() < 0.4,
+            country=rng.choice(["UA", "UA", "PL", "DE", "PT"]),
+        )
+    OfferFactory(specialization=spec, technologies=[flask], candidate=people[0], country="MT")
+    salary_stats_refresh()
+    return SalaryStat.objects.get(technology=flask, specialization=spec)
+
+
+def test_the_filter_form_is_a_get_form_with_a_select_per_facet(client, faceted):
+    html = client.get(PAGE).content.decode()
+    form = re.search(r'<form class="facet-form.*?</form>', html, flags=re.S).group(0)
+    assert 'method="get"' in form and f'action="{PAGE}"' in form
+    for name in ("seniority", "english_level", "remote", "country"):
+        assert f'<select id="facet-{name}" name="{name}">' in form
+    assert (
+        '<option value="UA">UA</option>' in form and '<option value="true">Remote</option>' in form
+    )
+
+
+def test_a_narrowed_page_says_what_it_shows_and_keeps_out_of_search_engines(client, faceted):
+    response = client.get(f"{PAGE}?seniority=senior&remote=true")
+    assert response.status_code == 200
+    html = response.content.decode()
+    title = "Back End Developer with Flask Salary in 2024: Senior, Remote"
+    assert re.search(rf"<h1>\s*{title}\s*</h1>", html)
+    assert f"<title>{title} · " in html
+    assert '<meta name="robots" content="noindex">' in html
+    assert response["X-Robots-Tag"] == "noindex"
+    assert f'<link rel="canonical" href="http://testserver{PAGE}">' in html
+    assert "application/ld+json" not in html
+    narrowed = salary_stat_narrowed(stat=faceted, facets={"seniority": "senior", "remote": "true"})
+    text = text_of(response)
+    assert f"{narrowed.offers:,}" in text and f"${narrowed.median:,}" in text
+    assert '<option value="senior" selected>' in html
+
+
+def test_each_choice_is_removable_in_one_click(client, faceted):
+    html = client.get(f"{PAGE}?seniority=senior&remote=true").content.decode()
+    chips = re.search(r'<p class="facet-chips".*?</p>', html, flags=re.S).group(0)
+    assert f'href="{PAGE}?remote=true"' in chips  # removes seniority
+    assert f'href="{PAGE}?seniority=senior"' in chips  # removes remote
+    assert f'href="{PAGE}"' in chips
+    assert client.get(PAGE).content.decode().count('class="facet-chips"') == 0
+
+
+def test_the_plain_page_stays_indexable(client, faceted):
+    html = client.get(PAGE).content.decode()
+    assert 'content="noindex"' not in html
+
+
+def test_breakdown_tables_show_every_entry_as_published(client, faceted):
+    response = client.get(PAGE)
+    text = text_of(response)
+    html = response.content.decode()
+    for heading in ("By English level", "Remote or office", "Top countries"):
+        assert heading in text
+    ua = faceted.by_country["UA"]
+    assert f"UA {ua['offers']:,} {ua['candidates']:,} ${ua['median']:,}" in text
+    assert f'href="{PAGE}?country=UA"' in html
+    malta = faceted.by_country["MT"]
+    assert malta["withheld"] == "min_offers"
+    assert "MT 1 1 not enough data to publish (fewer than 5 offers)" in text
+
+
+def test_a_combination_matching_nothing_says_so(client, faceted):
+    response = client.get(f"{PAGE}?country=zz")
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "not enough data to publish" in text.lower()
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [("seniority=guru", "junior, middle, senior, expert"), ("remote=1&remote=0", "given 2 times")],
+)
+def test_bad_facets_are_a_400_page_saying_why(client, faceted, query, words):
+    response = client.get(f"{PAGE}?{query}")
+    assert response.status_code == 400
+    assert words in response.content.decode()
+
+
+def test_the_histogram_csv_follows_the_page_facets(client, faceted):
+    response = client.get("/salaries/back-end/flask/2024/histogram.csv?remote=true")
+    narrowed = salary_stat_narrowed(stat=faceted, facets={"remote": "true"})
+    rows = response.content.decode().splitlines()[1:]
+    assert sum(int(row.split(",")[-1]) for row in rows) == narrowed.offers
+
+
+# --- The explorer with one facet ---
+
+
+def test_the_explorer_lists_one_facets_entries_linking_to_narrowed_pages(client, faceted):
+    response = client.get("/salaries/?country=pl&technology=flask")
+    assert response.status_code == 200
+    html = response.content.decode()
+    entry = faceted.by_country["PL"]
+    assert f'href="{PAGE}?country=PL"' in html
+    text = text_of(response)
+    assert f"{entry['offers']:,} ${entry['median']:,}" in text
+    assert f"{faceted.offers:,} ${faceted.median:,}" not in text
+
+
+def test_the_explorer_refuses_two_facets_pointing_to_the_salary_page(client, faceted):
+    response = client.get("/salaries/?country=PL&remote=true")
+    assert response.status_code == 400
+    assert "one facet at a time" in response.content.decode()
