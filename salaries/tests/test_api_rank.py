@@ -32,9 +32,10 @@ def test_answer_has_the_contract_shape_and_the_reference_figure(api, published):
         assert body["offers"] == stat.offers == len(salaries)
         assert body["percent_below"] == reference(salaries, salary)
         assert body["filters"] == {}
-        assert body["computed_at"] == api.get("/api/v1/stats/back-end/flask/2024/").json()[
-            "computed_at"
-        ]
+        assert (
+            body["computed_at"]
+            == api.get("/api/v1/stats/back-end/flask/2024/").json()["computed_at"]
+        )
 
 
 def test_withheld_histogram_answers_null_with_the_rule(api, withheld_slices):

@@ -72,7 +72,13 @@ def test_outside_the_histogram_and_without_one():
 
 @pytest.mark.parametrize(
     ("query", "expected"),
-    [("salary=6000", 6000), ("salary=+6000+", 6000), ("salary=1", 1), ("", None), ("salary=", None)],
+    [
+        ("salary=6000", 6000),
+        ("salary=+6000+", 6000),
+        ("salary=1", 1),
+        ("", None),
+        ("salary=", None),
+    ],
 )
 def test_salary_param_reads_whole_dollars(query, expected):
     assert salary_param(QueryDict(query)) == expected
