@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from portal import spreadsheets
-from portal.response_cache import cached_page
+from portal.response_cache import cached_page, params_of
 from salaries import selectors
 from salaries.charts import (
     TrendPoint,
@@ -20,6 +20,7 @@ from salaries.charts import (
 from salaries.disclosure import disclosure_in_words, withheld_reason
 from salaries.formatting import money
 from salaries.models import SalaryStat, Seniority
+from salaries.rank import SALARY_PARAM, percent_below, salary_param
 from salaries.seo import meta_description, salary_json_ld
 from salaries.topics import topic_article_get
 from salaries.views.common import change, lowercase_redirect
@@ -61,8 +62,32 @@ def _missing_year(request, history: list[SalaryStat], year: int) -> HttpResponse
     return render(request, "salaries/slice_missing.html", context, status=404)
 
 
-@cached_page
 def salary_page(request: HttpRequest, specialization: str, technology: str, year: int):
+    """The page, from the response cache; with ``?salary=N`` ("where do I stand") the
+    same page built for that one visitor: never stored (not in the cache, not by
+    browsers or proxies), never indexed."""
+    salary = salary_param(request.GET)
+    if salary is None:
+        return _cached_salary_page(request, specialization, technology, year)
+    response = _salary_page(request, specialization, technology, year, salary=salary)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+# The one parameter the page reads: its answers have keys of their own, which nothing
+# ever stores, so the plain page's cached entry never answers them.
+salary_page.cache_params = params_of(SALARY_PARAM)
+
+
+def _salary_page(
+    request: HttpRequest,
+    specialization: str,
+    technology: str,
+    year: int,
+    *,
+    salary: int | None = None,
+):
     moved = lowercase_redirect(request, specialization, technology)
     if moved:
         return moved
@@ -126,7 +151,7 @@ def salary_page(request: HttpRequest, specialization: str, technology: str, year
         ),
     }
     if stat.published:
-        chart = slice_histogram_chart(stat)
+        chart = slice_histogram_chart(stat, salary=salary)
         context["histogram_svg"] = chart.render("histogram")
         context["histogram_folded"] = len(chart.bars) < len(stat.histogram)
         context["bands"] = [
@@ -144,11 +169,18 @@ def salary_page(request: HttpRequest, specialization: str, technology: str, year
             high=stat.histogram[-1]["to"],
         ).render("strip")
         context["json_ld"] = salary_json_ld(stat, url)
+        if salary is not None:
+            share = percent_below(stat.histogram, salary)
+            context["rank"] = {"salary": salary, "percent": share, "above": 100 - share}
+            context["noindex"] = True
     response = render(request, "salaries/salary_page.html", context)
     if not stat.published:
         response["X-Robots-Tag"] = "noindex"
     response.stats_computed_at = stat.computed_at
     return response
+
+
+_cached_salary_page = cached_page(_salary_page)
 
 
 @cached_page
