@@ -24,6 +24,7 @@ from salaries.rank import SALARY_PARAM, percent_below, salary_param
 from salaries.seo import meta_description, salary_json_ld
 from salaries.topics import topic_article_get
 from salaries.views.common import change, lowercase_redirect
+from salaries.views.compare import compare_url
 
 
 def _seniority_rows(stat: SalaryStat) -> list[dict]:
@@ -47,6 +48,13 @@ def _related_rows(stat: SalaryStat) -> list[dict]:
                 "median": other.median,
                 "reason": other.withheld_reason,
                 "change": change(other.median, stat.median),
+                "compare_url": compare_url(
+                    stat.specialization_slug,
+                    [stat.technology_slug, other.technology.slug],
+                    stat.year,
+                )
+                if stat.technology_id
+                else "",
             }
         )
     return rows
