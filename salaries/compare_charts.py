@@ -71,14 +71,20 @@ def overlaid_histogram(sides: Sequence[Side], *, title: str) -> SafeString | Non
     rows = []  # (label, [share per side])
     for start in starts[:keep]:
         rows.append(
-            (band_label(start), [_share(c.get(start, 0), t) for c, t in zip(counts, totals)])
+            (
+                band_label(start),
+                [_share(c.get(start, 0), t) for c, t in zip(counts, totals, strict=True)],
+            )
         )
     if keep < len(starts):
         rest = starts[keep:]
         rows.append(
             (
                 f"{band_label(rest[0])} and more",
-                [_share(sum(c.get(s, 0) for s in rest), t) for c, t in zip(counts, totals)],
+                [
+                    _share(sum(c.get(s, 0) for s in rest), t)
+                    for c, t in zip(counts, totals, strict=True)
+                ],
             )
         )
     peak = max(max(shares) for _, shares in rows) or 1
@@ -165,7 +171,7 @@ def trend_lines(sides: Sequence[Side], *, title: str) -> SafeString | None:
     for index, side in enumerate(sides):
         points = [(year, side.medians.get(year)) for year in years]
         parts.append(f'<g class="compare-{index}">')
-        for (year_a, a), (year_b, b) in zip(points, points[1:]):
+        for (year_a, a), (year_b, b) in zip(points, points[1:], strict=False):
             if a is not None and b is not None:
                 parts.append(
                     f'<line class="compare__line" x1="{x(year_a)}%" y1="{y(a)}" '
