@@ -105,7 +105,13 @@ class BarChart:
                 f'text-anchor="end">{escape(bar.label)}</text>'
             )
             if bar.href:
-                label = f'<a href="{escape(bar.href)}">{label}</a>'
+                # The whole label cell, a full row high, is the link's target (at least
+                # 24 px for a finger), not just the text.
+                hit = (
+                    f'<rect class="chart-hit" x="0" y="{bar.y}" width="{self.label_x + 1}%" '
+                    f'height="{max(self.row_height, 24)}"/>'
+                )
+                label = f'<a href="{escape(bar.href)}">{hit}{label}</a>'
             parts.append(
                 f'<g class="chart__row{" chart__row--highlight" if bar.highlight else ""}">'
                 + (f"<title>{escape(bar.description)}</title>" if bar.description else "")
@@ -401,7 +407,12 @@ class TrendChart:
                 f'text-anchor="middle">{point.year}</text>'
             )
             if point.href:
-                year = f'<a href="{escape(point.href)}">{year}</a>'
+                # A 48 × 28 px target around the year, not just its glyphs.
+                hit = (
+                    f'<rect class="chart-hit" x="{point.x}%" y="{self.year_y - 19}" width="48" '
+                    f'height="28" transform="translate(-24 0)"/>'
+                )
+                year = f'<a href="{escape(point.href)}">{hit}{year}</a>'
             parts.append(f"{year}</g>")
         parts.append("</svg>")
         return mark_safe("".join(parts))  # noqa: S308  (every text above is escaped)

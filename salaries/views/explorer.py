@@ -14,6 +14,7 @@ from portal.query import one_value
 from portal.response_cache import cached_page, params_of
 from salaries import selectors
 from salaries.filters import SalaryStatFilter
+from salaries.seo import explorer_json_ld
 from salaries.views.common import change
 
 EXPLORER_PAGE_SIZE = 50
@@ -56,6 +57,7 @@ def explorer(request: HttpRequest):
         "specializations": selectors.specialization_list(),
         "technologies": selectors.technology_list().only("slug", "name"),
         "min_offers": settings.SALARY_MIN_OFFERS,
+        "json_ld": explorer_json_ld(request, years=years),
     }
     if not years:
         return render(request, "salaries/explorer.html", context)
