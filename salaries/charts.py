@@ -91,7 +91,9 @@ class BarChart:
     def render(self, id: str) -> SafeString:
         """The chart as inline SVG; ``id`` prefixes the ids its title and description use."""
         parts = [
-            _svg_open("chart chart--bars", self.height, id),
+            _svg_open(
+                "chart chart--bars", self.height, id, links=any(bar.href for bar in self.bars)
+            ),
             _title_desc(id, self.title, self.description),
             f'<text class="chart__heading" x="{self.label_x}%" y="16" text-anchor="end">'
             f"{escape(self.label_heading)}</text>",
@@ -137,9 +139,12 @@ class BarChart:
         return mark_safe("".join(parts))  # noqa: S308  (every text above is escaped)
 
 
-def _svg_open(css_class: str, height: int, id: str) -> str:
+def _svg_open(css_class: str, height: int, id: str, *, links: bool = False) -> str:
+    """The chart's opening tag: an image to assistive technology, or, when it holds links
+    (an image's content is presentational, so its links would be lost), a figure."""
+    role = "figure" if links else "img"
     return (
-        f'<svg class="{css_class}" width="100%" height="{height}" role="img" '
+        f'<svg class="{css_class}" width="100%" height="{height}" role="{role}" '
         f'aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg">'
     )
 
@@ -378,7 +383,9 @@ class TrendChart:
 
     def render(self, id: str) -> SafeString:
         parts = [
-            _svg_open("chart chart--trend", self.height, id),
+            _svg_open(
+                "chart chart--trend", self.height, id, links=any(p.href for p in self.points)
+            ),
             _title_desc(id, self.title, self.description),
             f'<line class="chart__axis" x1="2%" x2="98%" y1="{self.axis_y}" y2="{self.axis_y}"/>',
             '<text class="chart__heading" x="0" y="14">Median per month →</text>',
