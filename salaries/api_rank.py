@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from portal.response_cache import params_of
 from salaries import selectors
-from salaries.api import PartnerAPIMixin
+from salaries.api_base import PartnerAPIMixin
 from salaries.api_docs import BAD_QUERY, ERRORS, NOT_FOUND, SLICE_PATH
 from salaries.filters import MAX_YEAR, MIN_YEAR
 from salaries.models import SalaryStat, Withheld

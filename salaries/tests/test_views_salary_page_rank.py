@@ -9,7 +9,7 @@ import pytest
 from django.apps import apps
 
 from portal.logging import JsonFormatter
-from portal.response_cache import KeyedLookup
+from portal.response_cache import Lookup
 from portal.tests.support import text_of
 from salaries.models import Offer
 from salaries.selectors import salary_stat_get
@@ -62,9 +62,9 @@ def test_the_answer_is_the_reference_share_and_is_marked_on_the_histogram(
 
 def test_the_answer_page_is_noindex_uncached_and_sets_no_cookie(client, published, monkeypatch):
     stored = []
-    original = KeyedLookup.store
+    original = Lookup.store
     monkeypatch.setattr(
-        KeyedLookup, "store", lambda self, response, **kw: stored.append(response.content)
+        Lookup, "store", lambda self, response, **kw: stored.append(response.content)
     )
     response = client.get(SALARY_PAGE, {"salary": 6543})
     assert '<meta name="robots" content="noindex">' in response.content.decode()
@@ -73,7 +73,7 @@ def test_the_answer_page_is_noindex_uncached_and_sets_no_cookie(client, publishe
     assert not response.cookies
     assert stored == [], "the answer never enters the response cache"
     # The plain page is cached as before, and a later answer is not the plain page.
-    monkeypatch.setattr(KeyedLookup, "store", original)
+    monkeypatch.setattr(Lookup, "store", original)
     plain = client.get(SALARY_PAGE)
     assert "noindex" not in plain.content.decode()
     assert "you $" not in plain.content.decode()
