@@ -224,7 +224,7 @@ def histogram_chart(
     chart = BarChart(
         title=f"Offers per $500 band of monthly salary expectation: {subject}",
         description=_histogram_description(shown, median),
-        label_heading="Salary band per month",
+        label_heading="$ a month",
         value_heading="Offers",
         bars=bars,
         label_width=26.0,
