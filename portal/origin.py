@@ -8,12 +8,18 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest
 
 
 def public_origin(request: HttpRequest) -> str:
-    """``https://salaries.example.com``: the origin every absolute link of this site uses."""
-    return f"{request.scheme}://{request.get_host()}"
+    """``https://salaries.example.com``: the origin every absolute link of this site uses.
+    Empty for a host the site does not serve (links stay relative on the 400 page that
+    refuses it, instead of failing a second time there)."""
+    try:
+        return f"{request.scheme}://{request.get_host()}"
+    except DisallowedHost:
+        return ""
 
 
 def absolute_url(request: HttpRequest, url: str) -> str:

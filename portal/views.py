@@ -63,7 +63,7 @@ SECURITY_TXT_DAYS = 180
 def security_txt(request):
     """RFC 9116: where to report a vulnerability, until when this file holds (renewed
     with every request, so it never lapses while the site runs), and its own address."""
-    contact = settings.SECURITY_CONTACT or f"mailto:security@{request.get_host().split(':')[0]}"
+    contact = settings.SECURITY_CONTACT or f"mailto:security@{request.get_host().rsplit(':', 1)[0]}"
     expires = (timezone.now() + datetime.timedelta(days=SECURITY_TXT_DAYS)).replace(microsecond=0)
     lines = [
         f"Contact: {contact}",
