@@ -219,7 +219,8 @@ def test_histogram_marks_a_visitors_salary_in_its_band_and_names_it():
 
 def test_charts_say_their_figures_are_per_month():
     histogram = bands_from(5000, [4, 10, 3])
-    assert "per month" in histogram_chart(histogram, median=5600, subject="F").render("h")
+    svg = histogram_chart(histogram, median=5600, subject="F").render("h")
+    assert ">$ a month</text>" in svg and "monthly salary expectation" in svg
     strip = percentile_strip(
         p10=4000, p25=5000, median=6000, p75=7000, p90=9000, mean=6100, low=3500, high=9500
     )
