@@ -6,8 +6,12 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self) -> None:
-        from articles import signals  # noqa: F401  (connects the receivers)
-        from articles.topics import topic_article_find
-        from salaries.topics import register_topic_article_finder
+        from articles import admin_warnings, signals  # noqa: F401  (connect the hooks and receivers)
+        from articles.topics import comparison_article_find, topic_article_find
+        from salaries.topics import (
+            register_comparison_article_finder,
+            register_topic_article_finder,
+        )
 
         register_topic_article_finder(topic_article_find)
+        register_comparison_article_finder(comparison_article_find)

@@ -354,7 +354,7 @@ class LiveSalaryBlock(blocks.StructBlock):
         template = "blocks/live_salary.html"
         description = (
             "Live salary figures for a specialization and technology: offers, median, "
-            "proposals and the histogram. They update whenever the statistics do."
+            "candidates and the histogram. They update whenever the statistics do."
         )
         preview_value = {"year": LATEST, "show_histogram": True}
 

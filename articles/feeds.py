@@ -30,6 +30,11 @@ class ArticlesFeed(Feed):
     def item_pubdate(self, item):
         return timezone.make_aware(datetime.datetime.combine(item.date, datetime.time()))
 
+    def item_updateddate(self, item):
+        """When the entry last changed (Atom's required ``<updated>``): its last publish,
+        else its publication date."""
+        return item.last_published_at or self.item_pubdate(item)
+
     def item_author_name(self, item):
         return item.author or None
 

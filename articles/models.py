@@ -10,10 +10,8 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -25,8 +23,10 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from articles.blocks import ArticleStreamBlock, topic_stat
+from articles.seo import article_index_json_ld, article_json_ld
 from portal.query import one_value
 from portal.response_cache import NO_PARAMS, cached_page, params_of, shared_view_params
+from portal.structured_data import website
 from salaries import selectors
 from salaries.charts import offers_ranking_chart, slice_histogram_chart
 from salaries.models import slice_subject
@@ -95,6 +95,10 @@ class HomePage(CachedPageMixin, Page):
         context["latest_articles"] = (
             ArticlePage.objects.live().public().order_by("-date", "-pk")[:6]
         )
+        context["specializations"] = selectors.specialization_list()
+        context["json_ld"] = website(
+            request, description=self.search_description or self.hero_text or self.title
+        )
         years = selectors.salary_stat_years()
         if years:
             top = selectors.salary_stat_ranking(specialization="all", year=years[0])[:10]
@@ -139,6 +143,7 @@ class ArticleIndexPage(CachedPageMixin, Page):
         context["page_obj"] = Paginator(articles, ARTICLES_PER_PAGE).get_page(
             one_value(request.GET, "page")
         )
+        context["json_ld"] = article_index_json_ld(self, request, context["page_obj"])
         context["filter_query"] = urlencode(
             {k: v for k, v in (("tag", tag), ("topic", topic)) if v}
         )
@@ -271,21 +276,7 @@ class ArticlePage(CachedPageMixin, Page):
                     "topic-histogram"
                 )
         context["toc"] = self.headings()
-        site = {"@type": "Organization", "name": settings.WAGTAIL_SITE_NAME}
-        context["json_ld"] = {
-            "@context": "https://schema.org",
-            "@type": "Article",
-            "headline": self.title,
-            "description": self.search_description or self.intro,
-            "datePublished": self.date.isoformat(),
-            "dateModified": (
-                self.last_published_at or self.latest_revision_created_at or timezone.now()
-            ).isoformat(),
-            "author": {"@type": "Person", "name": self.author} if self.author else site,
-            "publisher": site,
-            "mainEntityOfPage": self.get_full_url(request),
-            "keywords": [tag.name for tag in self.tags.all()],
-        }
+        context["json_ld"] = article_json_ld(self, request)
         return context
 
 

@@ -74,6 +74,6 @@ def test_editor_publishes_a_live_salary_block_and_a_visitor_sees_the_figures(
     figures = visitor.locator(".live-salary")
     assert "Back-End Web Developer with Flask Salary in 2024" in figures.inner_text()
     cards = figures.locator(".stat-card__value").all_inner_texts()
-    assert cards[:2] == ["571", "$7,707"]
+    assert cards[:2] == ["571", "$7,707 per month"]
     assert figures.locator("svg.chart rect").count() > 10
     visitor.close()

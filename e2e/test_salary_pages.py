@@ -48,7 +48,11 @@ def test_chart_has_one_bar_per_band_and_the_year_switcher_navigates(live_server,
     page.goto(live_server.url + "/salaries/back-end/flask/2024/")
     assert page.locator("h1").inner_text() == "Back-End Web Developer with Flask Salary in 2024"
     chart = page.get_by_role(
-        "img", name="Offers per $500 salary band: Back-End Web Developer with Flask, 2024"
+        "img",
+        name=(
+            "Offers per $500 band of monthly salary expectation: "
+            "Back-End Web Developer with Flask, 2024"
+        ),
     )
     assert chart.is_visible()
     bars = chart.locator("rect.chart__bar")

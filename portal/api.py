@@ -23,6 +23,7 @@ from articles.views import search_terms
 from portal.query import repeated_message, whole_number
 from salaries import api as salaries_api
 from salaries import api_docs
+from salaries.api_rank import SalaryStatRankView
 
 # The browsable root lists every endpoint registered below. The format is chosen with
 # ``?format=`` (as the schema says), not with a ``.json`` / ``.csv`` suffix.
@@ -67,6 +68,11 @@ DOCS = {"authentication_classes": [], "throttle_classes": []}
 SLUG, YEAR = api_docs.SLUG, api_docs.YEAR
 
 urlpatterns = [
+    re_path(
+        rf"^stats/(?P<specialization>{SLUG})/(?P<technology>{SLUG})/(?P<year>{YEAR})/rank/$",
+        SalaryStatRankView.as_view(),
+        name="stats-rank",
+    ),
     re_path(
         rf"^stats/(?P<specialization>{SLUG})/(?P<technology>{SLUG})/(?P<year>{YEAR})/$",
         salaries_api.SalaryStatDetailView.as_view(),

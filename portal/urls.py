@@ -2,16 +2,20 @@ from django.conf import settings
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps import Sitemap as WagtailSitemap
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal import views
 from portal.api import api_v2
 from salaries.partner_guide import partner_guide
-from salaries.sitemaps import SalaryPageSitemap
+from salaries.sitemaps import ComparisonSitemap, PageSitemap, SalaryPageSitemap, SectionSitemap
 
-SITEMAPS = {"pages": WagtailSitemap, "salaries": SalaryPageSitemap}
+SITEMAPS = {
+    "pages": PageSitemap,
+    "sections": SectionSitemap,
+    "salaries": SalaryPageSitemap,
+    "comparisons": ComparisonSitemap,
+}
 
 # JSON under /api/, the site's pages elsewhere.
 handler400 = views.bad_request
@@ -27,6 +31,8 @@ urlpatterns = [
     path("salaries/", include("salaries.urls")),
     path("api/v2/", api_v2.urls),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    path(".well-known/security.txt", views.security_txt, name="security-txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("", include("articles.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]

@@ -4,15 +4,20 @@ The error handlers answer by path: under ``/api/`` always JSON (the partner API'
 ``{"detail", "code"}``, Wagtail's content API's ``{"message"}`` too under ``/api/v2/``),
 elsewhere the site's HTML pages."""
 
+import datetime
 import logging
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.utils import timezone
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from portal.origin import absolute_url
 from portal.query import BadQueryParameter
 from salaries.api import not_found as partner_api_not_found
 
@@ -39,17 +44,42 @@ def healthz(request):
 
 @require_GET
 def robots_txt(request):
-    """Crawl everything public; keep out of the admin, search results and the newsletter
-    flow; point at the sitemap."""
+    """Crawl everything public but the admin; point at the sitemap. Search results and the
+    newsletter flow may be fetched: they say ``noindex`` themselves, which a crawler only
+    sees on a page it may fetch."""
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
-        "Disallow: /search/",
-        "Disallow: /newsletter/",
-        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+        f"Sitemap: {absolute_url(request, '/sitemap.xml')}",
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+SECURITY_TXT_DAYS = 180
+
+
+@require_GET
+def security_txt(request):
+    """RFC 9116: where to report a vulnerability, until when this file holds (renewed
+    with every request, so it never lapses while the site runs), and its own address."""
+    contact = settings.SECURITY_CONTACT or f"mailto:security@{request.get_host().rsplit(':', 1)[0]}"
+    expires = (timezone.now() + datetime.timedelta(days=SECURITY_TXT_DAYS)).replace(microsecond=0)
+    lines = [
+        f"Contact: {contact}",
+        f"Expires: {expires.astimezone(datetime.UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}",
+        "Preferred-Languages: en",
+        f"Canonical: {absolute_url(request, '/.well-known/security.txt')}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def favicon(request):
+    """``/favicon.ico`` for the browsers and crawlers that ask for it whatever the page
+    says: the site's icon."""
+    return redirect(static("img/favicon.ico"), permanent=True)
 
 
 # --- Error handlers (named in ``portal.urls``) ---

@@ -50,6 +50,7 @@ class Bar:
 class Marker:
     y: int
     label: str
+    kind: str = "median"  # "median", or "you": the salary a visitor asked about
 
 
 @dataclass
@@ -66,6 +67,7 @@ class BarChart:
     row_height: int = 24
     top: int = 30
     marker: Marker | None = None
+    you: Marker | None = None
 
     @property
     def height(self) -> int:
@@ -89,7 +91,9 @@ class BarChart:
     def render(self, id: str) -> SafeString:
         """The chart as inline SVG; ``id`` prefixes the ids its title and description use."""
         parts = [
-            _svg_open("chart chart--bars", self.height, id),
+            _svg_open(
+                "chart chart--bars", self.height, id, links=any(bar.href for bar in self.bars)
+            ),
             _title_desc(id, self.title, self.description),
             f'<text class="chart__heading" x="{self.label_x}%" y="16" text-anchor="end">'
             f"{escape(self.label_heading)}</text>",
@@ -103,7 +107,13 @@ class BarChart:
                 f'text-anchor="end">{escape(bar.label)}</text>'
             )
             if bar.href:
-                label = f'<a href="{escape(bar.href)}">{label}</a>'
+                # The whole label cell, a full row high, is the link's target (at least
+                # 24 px for a finger), not just the text.
+                hit = (
+                    f'<rect class="chart-hit" x="0" y="{bar.y}" width="{self.label_x + 1}%" '
+                    f'height="{max(self.row_height, 24)}"/>'
+                )
+                label = f'<a href="{escape(bar.href)}">{hit}{label}</a>'
             parts.append(
                 f'<g class="chart__row{" chart__row--highlight" if bar.highlight else ""}">'
                 + (f"<title>{escape(bar.description)}</title>" if bar.description else "")
@@ -113,20 +123,28 @@ class BarChart:
                 f'<text class="chart__value" x="{self.value_x(bar)}%" y="{bar.text_y}">'
                 f"{escape(bar.display)}</text></g>"
             )
-        if self.marker:
-            parts.append(
-                f'<g class="chart__marker" aria-hidden="true">'
-                f'<line x1="{self.bar_x}%" x2="{self.bar_end}%" y1="{self.marker.y}" '
-                f'y2="{self.marker.y}"/><text class="chart__legend" x="100%" y="16" '
-                f'text-anchor="end">- - {escape(self.marker.label)}</text></g>'
-            )
+        for marker, legend_y in ((self.marker, 16), (self.you, 34)):
+            if marker:
+                # A light halo under the line keeps it visible across a dark bar.
+                parts.append(
+                    f'<g class="chart__marker chart__marker--{marker.kind}" aria-hidden="true">'
+                    f'<line class="chart__halo" x1="{self.bar_x}%" x2="{self.bar_end}%" '
+                    f'y1="{marker.y}" y2="{marker.y}"/>'
+                    f'<line x1="{self.bar_x}%" x2="{self.bar_end}%" y1="{marker.y}" '
+                    f'y2="{marker.y}"/><text class="chart__legend" x="100%" y="{legend_y}" '
+                    f'text-anchor="end">{"- -" if marker.kind == "median" else "——"} '
+                    f"{escape(marker.label)}</text></g>"
+                )
         parts.append("</svg>")
         return mark_safe("".join(parts))  # noqa: S308  (every text above is escaped)
 
 
-def _svg_open(css_class: str, height: int, id: str) -> str:
+def _svg_open(css_class: str, height: int, id: str, *, links: bool = False) -> str:
+    """The chart's opening tag: an image to assistive technology, or, when it holds links
+    (an image's content is presentational, so its links would be lost), a figure."""
+    role = "figure" if links else "img"
     return (
-        f'<svg class="{css_class}" width="100%" height="{height}" role="img" '
+        f'<svg class="{css_class}" width="100%" height="{height}" role="{role}" '
         f'aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg">'
     )
 
@@ -180,8 +198,11 @@ def _fold(bands: list[dict], keep: int) -> list[dict]:
     return [*bands[:keep], folded]
 
 
-def histogram_chart(histogram: Sequence[dict], *, median: int | None, subject: str) -> BarChart:
-    """Offers per $500 band, top band last, the median marked across its band."""
+def histogram_chart(
+    histogram: Sequence[dict], *, median: int | None, subject: str, salary: int | None = None
+) -> BarChart:
+    """Offers per $500 band, top band last, the median marked across its band (and
+    ``salary``, a visitor's own figure, across its band, in a second legend)."""
     shown = fold_histogram(histogram)
     bars = []
     for band in shown:
@@ -201,25 +222,37 @@ def histogram_chart(histogram: Sequence[dict], *, median: int | None, subject: s
             )
         )
     chart = BarChart(
-        title=f"Offers per $500 salary band: {subject}",
+        title=f"Offers per $500 band of monthly salary expectation: {subject}",
         description=_histogram_description(shown, median),
-        label_heading="Salary band",
+        label_heading="$ a month",
         value_heading="Offers",
         bars=bars,
         label_width=26.0,
         bar_area=58.0,
+        top=48 if salary is not None else 30,
     )
     _layout(bars, top=chart.top, row_height=chart.row_height, bar_area=chart.bar_area)
     if median is not None:
-        for bar, band in zip(bars, shown, strict=True):
-            if band["from"] <= median < band["to"]:
-                # A dashed line across the band at the median's place within it, named in
-                # a legend on the heading row so no label collides with the bars.
-                fraction = (median - band["from"]) / (band["to"] - band["from"])
-                y = bar.y + round(fraction * chart.row_height)
-                chart.marker = Marker(y=y, label=f"median {money(median)}")
-                break
+        # A dashed line across the band at the median's place within it, named in a
+        # legend on the heading row so no label collides with the bars.
+        y = _place(median, bars, shown, chart.row_height)
+        if y is not None:
+            chart.marker = Marker(y=y, label=f"median {money(median)}")
+    if salary is not None and bars:
+        y = _place(salary, bars, shown, chart.row_height)
+        if y is None:  # outside the bands: at the edge it lies beyond
+            y = bars[0].y if salary < shown[0]["from"] else bars[-1].y + chart.row_height
+        chart.you = Marker(y=y, label=f"you {money(salary)}", kind="you")
     return chart
+
+
+def _place(value: int, bars: list[Bar], bands: Sequence[dict], row_height: int) -> int | None:
+    """The height of ``value`` within the bar of its band, or None outside every band."""
+    for bar, band in zip(bars, bands, strict=True):
+        if band["from"] <= value < band["to"]:
+            fraction = (value - band["from"]) / (band["to"] - band["from"])
+            return bar.y + round(fraction * row_height)
+    return None
 
 
 def _histogram_description(bands: Sequence[dict], median: int | None) -> str:
@@ -241,10 +274,12 @@ def ranking_chart(
     title: str,
     description: str,
     value_heading: str,
+    baseline: int = 0,
 ) -> BarChart:
-    """Bars for ``(label, value, display, href)`` items, in the order given."""
+    """Bars for ``(label, value, display, href)`` items, in the order given; the bars
+    measure ``value - baseline`` (the heading says where they start when it is not 0)."""
     bars = [
-        Bar(label=label, value=value, display=display, width=0, href=href)
+        Bar(label=label, value=max(value - baseline, 0), display=display, width=0, href=href)
         for label, value, display, href in items
     ]
     chart = BarChart(
@@ -283,21 +318,37 @@ def median_ranking_chart(stats: Sequence, *, title: str) -> BarChart:
         text = f"{stat.technology.name} {money(stat.median)}"
         return f"{text} ({stat.year})" if several_years else text
 
-    return ranking_chart(
+    # Medians of one market sit close together: bars drawn from $0 would all look the
+    # same length. They start at a round figure below the lowest median instead (the
+    # heading says which), and the highest one is highlighted.
+    medians = [stat.median for stat in stats]
+    baseline = 0
+    if len(medians) > 1:
+        spread = max(medians) - min(medians)
+        baseline = max(0, (min(medians) - max(spread, min(medians) // 10)) // 1000 * 1000)
+    chart = ranking_chart(
         [
             (stat.technology.name, stat.median, money(stat.median), stat.get_absolute_url())
             for stat in stats
         ],
         title=title,
         description=", ".join(described(stat) for stat in stats),
-        value_heading="Median",
+        value_heading=(
+            f"Median per month, bars from {money(baseline)}" if baseline else "Median per month"
+        ),
+        baseline=baseline,
     )
+    top = max(medians, default=None)
+    for bar, median in zip(chart.bars, medians, strict=True):
+        bar.highlight = median == top
+    return chart
 
 
-def slice_histogram_chart(stat) -> BarChart:
-    """The histogram of a published slice (``SalaryStat``), its median marked."""
+def slice_histogram_chart(stat, *, salary: int | None = None) -> BarChart:
+    """The histogram of a published slice (``SalaryStat``), its median marked (and the
+    salary a visitor asked about, when given)."""
     return histogram_chart(
-        stat.histogram, median=stat.median, subject=f"{stat.subject}, {stat.year}"
+        stat.histogram, median=stat.median, subject=f"{stat.subject}, {stat.year}", salary=salary
     )
 
 
@@ -332,9 +383,12 @@ class TrendChart:
 
     def render(self, id: str) -> SafeString:
         parts = [
-            _svg_open("chart chart--trend", self.height, id),
+            _svg_open(
+                "chart chart--trend", self.height, id, links=any(p.href for p in self.points)
+            ),
             _title_desc(id, self.title, self.description),
             f'<line class="chart__axis" x1="2%" x2="98%" y1="{self.axis_y}" y2="{self.axis_y}"/>',
+            '<text class="chart__heading" x="0" y="14">Median per month →</text>',
         ]
         for a, b in self.segments:
             parts.append(
@@ -360,7 +414,12 @@ class TrendChart:
                 f'text-anchor="middle">{point.year}</text>'
             )
             if point.href:
-                year = f'<a href="{escape(point.href)}">{year}</a>'
+                # A 48 × 28 px target around the year, not just its glyphs.
+                hit = (
+                    f'<rect class="chart-hit" x="{point.x}%" y="{self.year_y - 19}" width="48" '
+                    f'height="28" transform="translate(-24 0)"/>'
+                )
+                year = f'<a href="{escape(point.href)}">{hit}{year}</a>'
             parts.append(f"{year}</g>")
         parts.append("</svg>")
         return mark_safe("".join(parts))  # noqa: S308  (every text above is escaped)
@@ -371,7 +430,7 @@ def trend_chart(points: Sequence[TrendPoint], *, subject: str) -> TrendChart:
     the threshold) keep their place on the axis and break the line."""
     points = list(points)
     chart = TrendChart(
-        title=f"Median salary expectation by year: {subject}",
+        title=f"Median monthly salary expectation by year: {subject}",
         description=_trend_description(points),
         points=points,
     )
@@ -411,6 +470,7 @@ class PercentileStrip:
     low: int
     high: int
     description: str
+    axis: list[tuple[float, str]] = field(default_factory=list)  # (percent, label)
 
     @property
     def box_width(self) -> float:
@@ -425,9 +485,16 @@ class PercentileStrip:
             if "p10" in t
             else ""
         )
+        axis = "".join(
+            f'<line class="chart__tick" x1="{x}%" x2="{x}%" y1="44" y2="50"/>'
+            f'<text class="chart__label" x="{x}%" y="64" text-anchor="middle">{label}</text>'
+            for x, label in self.axis
+        )
         return mark_safe(  # noqa: S308  (the only text is escaped)
-            _svg_open("chart chart--strip", 44, id)
-            + _title_desc(id, "Spread of salary expectations", self.description)
+            _svg_open("chart chart--strip", 72, id)
+            + _title_desc(id, "Spread of monthly salary expectations", self.description)
+            + '<line class="chart__axis" x1="2%" x2="98%" y1="44" y2="44"/>'
+            + axis
             + whiskers
             + f'<rect class="strip__box" x="{t["p25"]}%" y="8" width="{self.box_width}%" '
             f'height="28" rx="4"/>'
@@ -454,6 +521,9 @@ def percentile_strip(
         return round(2 + 96 * (value - low) / span, 2)
 
     tails = p10 is not None and p90 is not None
+    step = next((step for step in AXIS_STEPS if span / step <= 6), AXIS_STEPS[-1])
+    first = -(-low // step) * step
+    axis = [(at(value), _thousands(value)) for value in range(first, high + 1, step)]
     ticks = {"p25": at(p25), "median": at(median), "p75": at(p75), "mean": at(mean)}
     if tails:
         ticks.update(p10=at(p10), p90=at(p90))
@@ -468,4 +538,12 @@ def percentile_strip(
         else f"Of the offers, {middle}; the mean is {money(mean)}. The 10th and 90th "
         "percentiles are not published for this slice."
     )
-    return PercentileStrip(ticks=ticks, low=low, high=high, description=description)
+    return PercentileStrip(ticks=ticks, low=low, high=high, description=description, axis=axis)
+
+
+AXIS_STEPS = (500, 1000, 2000, 5000, 10_000, 20_000, 50_000)
+
+
+def _thousands(value: int) -> str:
+    """An axis label: 4000 -> "$4k", 4500 -> "$4.5k"."""
+    return f"${value / 1000:g}k"

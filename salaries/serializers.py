@@ -201,7 +201,7 @@ class SalaryStatSerializer(serializers.ModelSerializer):
         extra_kwargs = {
             "year": {"help_text": "Calendar year of the offers."},
             "offers": {"help_text": "Number of offers (one per offer a candidate received)."},
-            "candidates": {"help_text": 'Distinct candidates ("proposals" on the site).'},
+            "candidates": {"help_text": 'Distinct candidates ("Candidates" on the site).'},
             "median": {"help_text": f"Offer-weighted median salary expectation. {MONEY}"},
             "mean": {"help_text": f"Arithmetic mean. {MONEY}"},
             "p10": {"help_text": f"10th percentile (linear interpolation). {MONEY}"},

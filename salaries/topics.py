@@ -40,3 +40,28 @@ def topic_article_get(
         if article is not None:
             return article
     return None
+
+
+# Comparison pages ask for "the article comparing these technologies" the same way.
+ComparisonArticleFinder = Callable[[Specialization | None, list[Technology]], TopicArticle | None]
+_comparison_finders: list[ComparisonArticleFinder] = []
+
+
+def register_comparison_article_finder(
+    finder: ComparisonArticleFinder,
+) -> ComparisonArticleFinder:
+    """Register ``finder(specialization, technologies)``; ``None`` stands for "all"."""
+    if finder not in _comparison_finders:
+        _comparison_finders.append(finder)
+    return finder
+
+
+def comparison_article_get(
+    *, specialization: Specialization | None, technologies: list[Technology]
+) -> TopicArticle | None:
+    """The first article a registered finder offers as comparing these technologies."""
+    for finder in _comparison_finders:
+        article = finder(specialization, technologies)
+        if article is not None:
+            return article
+    return None

@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from salaries.views import explorer, salary_page, specialization
+from salaries.views import compare, explorer, salary_page, specialization
 
 
 class YearConverter:
@@ -20,6 +20,11 @@ register_converter(YearConverter, "year")
 app_name = "salaries"
 urlpatterns = [
     path("", explorer.explorer, name="explorer"),
+    path(
+        "compare/<slug:specialization>/<slug:technologies>/<year:year>/",
+        compare.compare_page,
+        name="compare",
+    ),
     path("<slug:specialization>/", specialization.specialization_page, name="specialization"),
     path(
         "<slug:specialization>/<slug:technology>/",

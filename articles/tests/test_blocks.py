@@ -232,9 +232,11 @@ def test_live_blocks_never_carry_a_withheld_figure(client, withheld_slices, make
     dominance = "one candidate holds half or more of the offers"
     assert (
         f"Total offers 10 Median salary expectation Not enough data to publish "
-        f"{dominance.capitalize()} Proposals 6"
+        f"{dominance.capitalize()} Candidates 6"
     ) in text
-    assert f"Flask 2024 10 not enough data to publish ({dominance})" in text
+    assert (
+        f"Flask 2024 10 6 (1.7 offers per candidate) not enough data to publish ({dominance})"
+    ) in text
     section = html[html.index('class="salary-comparison"') :]
     chart = section[section.index("<svg") : section.index("</svg>")]
     assert "Django" in chart and "Flask" not in chart, "only published medians are charted"

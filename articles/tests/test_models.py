@@ -55,7 +55,7 @@ def test_article_with_a_topic_opens_with_live_figures_and_links_the_salary_page(
     header = text[text.index("Back-End Web Developer with Flask Salary in 2024") :]
     assert header.startswith(
         f"Back-End Web Developer with Flask Salary in 2024 Total offers {stat.offers:,} "
-        f"Median salary expectation ${stat.median:,} Proposals {stat.candidates:,}"
+        f"Median salary expectation ${stat.median:,} per month Candidates {stat.candidates:,}"
     )
     html = response.content.decode()
     assert 'href="/salaries/back-end/flask/2024/"' in html
@@ -83,7 +83,7 @@ def test_a_topic_whose_figures_are_withheld_says_why_and_shows_none(
     text = text_of(response)
     assert (
         "Total offers 10 Median salary expectation Not enough data to publish One candidate "
-        "holds half or more of the offers Proposals 6"
+        "holds half or more of the offers Candidates 6"
     ) in text
     html = response.content.decode()
     assert "9,111" not in html and "9111" not in html
@@ -125,7 +125,8 @@ def test_article_page_carries_seo_share_links_and_json_ld(client, make_article, 
     assert data["author"] == {"@type": "Person", "name": "Ada"}
     assert data["keywords"] == ["Python"]
     assert '<meta name="description" content="A guide about things.">' in html
-    assert f'<link rel="canonical" href="{page.full_url}">' in html
+    # The request's origin, not the Site record's (portal.origin).
+    assert f'<link rel="canonical" href="http://testserver{page.url}">' in html
     assert "https://www.linkedin.com/sharing/share-offsite/" in html
     assert re.search(r'<meta property="og:image" content="http[^"]+fill-1200x630[^"]*">', html)
     assert '<meta name="twitter:card" content="summary_large_image">' in html

@@ -61,6 +61,9 @@ SALARY_MIN_CANDIDATES_TAILS = env.int("SALARY_MIN_CANDIDATES_TAILS", default=10)
 SALARY_PAGE_MAX_AGE = env.int("SALARY_PAGE_MAX_AGE", default=300)
 SALARY_PAGE_CACHE_SECONDS = env.int("SALARY_PAGE_CACHE_SECONDS", default=60 * 60 * 24)
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# Where to report a vulnerability (/.well-known/security.txt, RFC 9116): a mailto: or https:
+# URI. Empty: security@ the host the request came to.
+SECURITY_CONTACT = env.str("SECURITY_CONTACT", default="")
 # Read here, applied by production.py only: development and the tests run without HTTPS,
 # SMTP or kept database connections, whatever the environment says.
 PRODUCTION_ENV = {

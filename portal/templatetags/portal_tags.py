@@ -1,10 +1,13 @@
 """Template tags every part of the site uses."""
 
+import datetime
 import json
 from urllib.parse import quote
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
+
+from portal import origin
 
 register = template.Library()
 
@@ -35,3 +38,18 @@ def share_links(url: str, text: str) -> dict:
             {"name": "Email", "href": f"mailto:?subject={t}&body={u}"},
         ],
     }
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, url: str) -> str:
+    """``url`` under the site's one public origin (``portal.origin``)."""
+    return origin.absolute_url(context["request"], url or "/")
+
+
+@register.filter
+def iso_datetime(value) -> str:
+    """A datetime as HTML's ``<time datetime>`` takes it: UTC, whole seconds
+    (``2024-12-31T23:00:00Z``); microseconds are not valid there."""
+    if not value:
+        return ""
+    return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -181,6 +181,7 @@ def fills(published, make_article, image):
     return {
         "specialization": ["back-end", "all"],
         "technology": ["flask", "all"],
+        "technologies": ["django-vs-flask"],
         "year": ["2024"],
         "slug": ["back-end", "flask"],
         "format": ["json", "csv", "api"],

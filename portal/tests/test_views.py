@@ -1,4 +1,7 @@
+import datetime
+
 import pytest
+from django.contrib.staticfiles import finders
 from django.db import DatabaseError
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +132,32 @@ def test_a_server_error_on_a_page_is_the_sites_500_page(client, monkeypatch):
     response = client.get("/salaries/")
     assert response.status_code == 500
     assert "Something went wrong" in response.content.decode()
+
+
+# --- security.txt and favicon.ico ---
+
+
+def test_security_txt_names_a_contact_and_an_expiry_in_the_future(client, settings):
+    response = client.get("/.well-known/security.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    fields = dict(line.split(": ", 1) for line in response.content.decode().splitlines() if line)
+    assert fields["Contact"] == "mailto:security@testserver"
+    expires = datetime.datetime.fromisoformat(fields["Expires"])
+    now = datetime.datetime.now(datetime.UTC)
+    assert now + datetime.timedelta(days=30) < expires < now + datetime.timedelta(days=366)
+    assert fields["Canonical"] == "http://testserver/.well-known/security.txt"
+    settings.SECURITY_CONTACT = "https://example.com/report"
+    assert (
+        "Contact: https://example.com/report"
+        in client.get("/.well-known/security.txt").content.decode()
+    )
+
+
+def test_favicon_ico_answers_with_an_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith(".ico")
+    assert finders.find("img/favicon.ico")
+    with open(finders.find("img/favicon.ico"), "rb") as icon:
+        assert icon.read(4) == b"\x00\x00\x01\x00"  # the ICO signature

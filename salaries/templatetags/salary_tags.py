@@ -7,6 +7,7 @@ from salaries import formatting
 register = template.Library()
 
 register.filter("money", formatting.money)
+register.filter("per_candidate", formatting.per_candidate)
 
 
 @register.inclusion_tag("includes/stat_cards.html")

@@ -174,6 +174,68 @@ def test_the_histogram_of_a_slice_marks_its_median_and_names_it():
         histogram=bands_from(5000, [4, 10, 3]), median=5600, subject="Flask Developer", year=2024
     )
     chart = slice_histogram_chart(stat)
-    assert chart.title == "Offers per $500 salary band: Flask Developer, 2024"
+    assert (
+        chart.title == "Offers per $500 band of monthly salary expectation: Flask Developer, 2024"
+    )
     assert [bar.highlight for bar in chart.bars] == [False, True, False]
     assert chart.marker.label == "median $5,600"
+
+
+def test_close_medians_get_bars_of_visibly_different_length_and_the_top_one_stands_out():
+    stats = [
+        slice_like("Flask", offers=90, median=7707),
+        slice_like("Django", offers=80, median=7400),
+        slice_like("FastAPI", offers=70, median=7100),
+    ]
+    chart = median_ranking_chart(stats, title="Highest median")
+    widths = [bar.width for bar in chart.bars]
+    # From $0 these would be 100%, 96% and 92% of the longest; from the baseline the
+    # shortest is at most two thirds of the longest.
+    assert widths[2] <= widths[0] * 2 / 3
+    assert widths[0] > widths[1] > widths[2]
+    assert [bar.highlight for bar in chart.bars] == [True, False, False]
+    svg = chart.render("m")
+    assert "Median per month, bars from $" in svg
+    assert svg.count("chart__row--highlight") == 1
+
+
+def test_histogram_marks_a_visitors_salary_in_its_band_and_names_it():
+    histogram = bands_from(5000, [4, 10, 3])
+    chart = histogram_chart(histogram, median=5600, subject="Flask", salary=5750)
+    band = chart.bars[1]
+    assert chart.you.y == band.y + chart.row_height // 2
+    assert chart.you.label == "you $5,750"
+    svg = chart.render("h")
+    assert "chart__marker--you" in svg and "you $5,750" in svg
+    assert "chart__marker--median" in svg and "median $5,600" in svg
+    # Below and above the bands: at the edge it lies beyond.
+    assert histogram_chart(histogram, median=5600, subject="F", salary=100).you.y == (
+        chart.bars[0].y
+    )
+    high = histogram_chart(histogram, median=5600, subject="F", salary=90_000)
+    assert high.you.y == high.bars[-1].y + high.row_height
+    assert histogram_chart(histogram, median=5600, subject="F").you is None
+
+
+def test_charts_say_their_figures_are_per_month():
+    histogram = bands_from(5000, [4, 10, 3])
+    svg = histogram_chart(histogram, median=5600, subject="F").render("h")
+    assert ">$ a month</text>" in svg and "monthly salary expectation" in svg
+    strip = percentile_strip(
+        p10=4000, p25=5000, median=6000, p75=7000, p90=9000, mean=6100, low=3500, high=9500
+    )
+    assert "monthly" in strip.render("s")
+    points = [TrendPoint(year=2023, median=5000, offers=9), TrendPoint(2024, 6000, 9)]
+    assert "per month" in trend_chart(points, subject="F").render("t")
+
+
+def test_the_box_plot_has_a_labelled_axis_across_its_range():
+    strip = percentile_strip(
+        p10=4000, p25=5000, median=6000, p75=7000, p90=9000, mean=6100, low=3500, high=9500
+    )
+    assert [label for _, label in strip.axis] == ["$4k", "$5k", "$6k", "$7k", "$8k", "$9k"]
+    positions = [x for x, _ in strip.axis]
+    assert positions == sorted(positions) and positions[0] >= 2 and positions[-1] <= 98
+    assert strip.axis[2][0] == strip.ticks["median"]  # $6k sits where the median does
+    svg = strip.render("s")
+    assert all(f">{label}</text>" in svg for _, label in strip.axis)

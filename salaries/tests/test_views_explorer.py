@@ -21,7 +21,7 @@ def test_explorer_lists_the_newest_year_ordered_by_offers(client, published):
     response = client.get("/salaries/")
     assert response.status_code == 200
     html = response.content.decode()
-    rows = re.findall(r'<td><a href="(/salaries/[^"]+)">', html)
+    rows = re.findall(r'<td data-label="Technology"><a href="(/salaries/[^"]+)">', html)
     expected = (
         SalaryStat.objects.filter(year=2024, specialization__isnull=False, technology__isnull=False)
         .order_by("-offers")
@@ -37,7 +37,7 @@ def test_explorer_lists_the_newest_year_ordered_by_offers(client, published):
 
 def test_explorer_filters_and_sorts_like_the_api(client, published):
     html = client.get("/salaries/?specialization=back-end&ordering=-median").content.decode()
-    rows = re.findall(r'<td><a href="/salaries/([^"]+)">', html)
+    rows = re.findall(r'<td data-label="Technology"><a href="/salaries/([^"]+)">', html)
     # Published medians first, highest first; the thin slice last.
     assert rows == ["back-end/flask/2024/", "back-end/django/2024/", "back-end/fastapi/2024/"] or (
         rows == ["back-end/django/2024/", "back-end/flask/2024/", "back-end/fastapi/2024/"]
@@ -48,9 +48,13 @@ def test_explorer_filters_and_sorts_like_the_api(client, published):
     ]
     assert medians == sorted(medians, reverse=True)
     roll_ups = client.get("/salaries/?specialization=all&technology=all").content.decode()
-    assert re.findall(r'<td><a href="/salaries/([^"]+)">', roll_ups) == ["all/all/2024/"]
+    assert re.findall(r'<td data-label="Technology"><a href="/salaries/([^"]+)">', roll_ups) == [
+        "all/all/2024/"
+    ]
     older = client.get("/salaries/?year=2023").content.decode()
-    assert re.findall(r'<td><a href="/salaries/([^"]+)">', older) == ["back-end/flask/2023/"]
+    assert re.findall(r'<td data-label="Technology"><a href="/salaries/([^"]+)">', older) == [
+        "back-end/flask/2023/"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -92,8 +96,12 @@ def test_explorer_honours_a_repeated_ordering_as_one_combined_ordering(client, p
     combined = client.get("/salaries/?ordering=-year,offers")
     repeated = client.get("/salaries/?ordering=-year&ordering=offers")
     assert repeated.status_code == combined.status_code == 200
-    rows = re.findall(r'<td><a href="/salaries/([^"]+)">', repeated.content.decode())
-    assert rows == re.findall(r'<td><a href="/salaries/([^"]+)">', combined.content.decode())
+    rows = re.findall(
+        r'<td data-label="Technology"><a href="/salaries/([^"]+)">', repeated.content.decode()
+    )
+    assert rows == re.findall(
+        r'<td data-label="Technology"><a href="/salaries/([^"]+)">', combined.content.decode()
+    )
     assert len(rows) > 1
     assert 'name="ordering" value="-year,offers"' in repeated.content.decode()
 
@@ -117,10 +125,10 @@ def test_explorer_paginates(client, catalogue):
         add_offers(spec, [tech], 2024, 1, rng=rng)
     salary_stats_refresh(min_offers=5)
     first = client.get("/salaries/").content.decode()
-    assert len(re.findall(r'<td><a href="/salaries/', first)) == 50
+    assert len(re.findall(r'<td data-label="Technology"><a href="/salaries/', first)) == 50
     assert "page 1 of 2" in first
     second = client.get("/salaries/?page=2").content.decode()
-    assert len(re.findall(r'<td><a href="/salaries/', second)) == 5
+    assert len(re.findall(r'<td data-label="Technology"><a href="/salaries/', second)) == 5
 
 
 def test_explorer_before_any_statistics(client, db):

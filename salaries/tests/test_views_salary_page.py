@@ -36,9 +36,13 @@ def test_salary_page_shows_the_engines_figures_as_a_visitor_reads_them(client, p
     assert f"<title>{title} · DevSalaries</title>" in html
     assert re.search(rf"<h1>\s*{title}\s*</h1>", html)
     text = text_of(response)
-    assert f"Total offers i What is this? {stat.offers:,}" in text
-    assert f"Median salary expectation i What is this? {money(stat.median)}" in text
-    assert f"Proposals i What is this? {stat.candidates:,}" in text
+    assert f"Total offers {stat.offers:,} i What is this?" in text
+    assert f"Median salary expectation {money(stat.median)} per month i What is this?" in text
+    per = f"{stat.offers / stat.candidates:.1f}"
+    assert f"Candidates {stat.candidates:,} {per} offers per candidate i What is this?" in text
+    assert "Proposals" not in text
+    # The help opens on demand, without JavaScript and by keyboard: a <details> per card.
+    assert html.count('<details class="stat-card__help"><summary>') == 3
     for label, value in [
         ("10th percentile", stat.p10),
         ("25th percentile", stat.p25),
@@ -69,7 +73,7 @@ def test_histogram_is_an_svg_with_one_bar_per_band_and_a_full_data_table(client,
     assert f"median {money(stat.median)}" in svg
     # The text alternative lists every band, folded or not, with its count.
     table = re.search(r"<caption>Offers per \$500 salary band.*?</table>", html, re.S).group(0)
-    rows = re.findall(r'<tr><th scope="row">([^<]+)</th>.*?<td>([\d,]+)</td></tr>', table)
+    rows = re.findall(r'<tr><th scope="row">([^<]+)</th>.*?<td[^>]*>([\d,]+)</td></tr>', table)
     assert rows == [(b["label"], f"{b['offers']:,}") for b in stat.histogram]
 
 
@@ -87,7 +91,11 @@ def test_trend_seniority_and_related_sections(client, published):
     assert f"2024 {stat.offers} {money(stat.median)}" in text
     # Seniority: each level present, small groups said to be too small.
     for level, figures in stat.by_seniority.items():
-        row = re.search(rf"{level.title()} {figures['offers']} {figures['candidates']} (\S+)", text)
+        row = re.search(
+            rf"{level.title()} {figures['offers']} {figures['candidates']} "
+            rf"\([\d.]+ offers per candidate\) (\S+)",
+            text,
+        )
         assert row, level
         if figures["median"] is None:
             assert row.group(1) == "not", "not enough data to publish"
@@ -96,9 +104,15 @@ def test_trend_seniority_and_related_sections(client, published):
     # Related: the editor's related technologies, linked, with the difference in median.
     delta = django.median - stat.median
     sign = "+" if delta > 0 else "−"
-    assert f"Django {django.offers} {money(django.median)} {sign}{money(abs(delta))}" in text
+    assert (
+        f"Django Compare Flask with Django {django.offers} {money(django.median)} "
+        f"{sign}{money(abs(delta))}"
+    ) in text
     assert 'href="/salaries/back-end/django/2024/"' in html
-    assert "FastAPI 3 not enough data to publish (fewer than 5 offers)" in text
+    assert (
+        "FastAPI Compare Flask with FastAPI 3 not enough data to publish (fewer than 5 offers)"
+        in text
+    )
 
 
 def test_year_switcher_lists_the_years_with_data(client, published):
@@ -129,7 +143,7 @@ def test_roll_ups_read_naturally(client, published, path, title):
 def test_roll_up_figures_cover_every_offer_of_the_year(client, published):
     stat = salary_stat_get(specialization="all", technology="all", year=2024)
     assert stat.offers == 60 + 30 + 3 + 25
-    assert f"Total offers i What is this? {stat.offers}" in text_of(
+    assert f"Total offers {stat.offers:,} i What is this?" in text_of(
         client.get("/salaries/all/all/2024/")
     )
 
@@ -139,8 +153,8 @@ def test_thin_slice_shows_counts_and_says_there_is_not_enough_data(client, publi
     assert response.status_code == 200
     text = text_of(response)
     assert "Not enough data to publish 3 offers from" in text
-    assert "Total offers i What is this? 3" in text
-    assert "Median salary expectation i What is this? Not enough data to publish" in text
+    assert "Total offers 3 i What is this?" in text
+    assert "Median salary expectation Not enough data to publish" in text
     assert "Fewer than 5 offers" in text
     html = response.content.decode()
     assert "chart--bars" not in html and "application/ld+json" not in html
@@ -163,7 +177,36 @@ def test_json_ld_describes_the_salary_distribution(client, published):
         distribution[k] for k in ("percentile10", "percentile25", "median", "percentile75")
     ] == [stat.p10, stat.p25, stat.median, stat.p75]
     assert distribution["percentile90"] == stat.p90
-    assert data["sampleSize"] == stat.offers
+    # Only schema.org's own properties, each in its type's domain.
+    assert "sampleSize" not in data and "dateModified" not in data
+    assert data["occupationLocation"] == [{"@type": "AdministrativeArea", "name": "Worldwide"}]
+    # No plural made by appending "s"; counts with thousands separators.
+    assert "Flasks" not in raw and "Flasks" not in html
+    assert data["description"] == (
+        f"Back-End Web Developer with Flask: monthly salary expectations in 2024, from "
+        f"{stat.offers:,} job offers to {stat.candidates:,} candidates."
+    )
+
+
+def test_descriptions_use_thousands_separators(published):
+    from salaries.seo import meta_description, salary_json_ld
+
+    stat = salary_stat_get(specialization="back-end", technology="flask", year=2024)
+    stat.offers, stat.candidates = 14227, 3050
+    description = meta_description(stat)
+    assert "14,227 job offers to 3,050 candidates" in description
+    assert description.startswith("Back-End Web Developer with Flask: a median salary")
+    data = salary_json_ld(stat, "http://x/")
+    assert "14,227 job offers to 3,050 candidates" in data["description"]
+    assert "14,227" in data["estimatedSalary"][0]["description"]
+    assert "14227" not in str(data)
+
+
+def test_time_element_carries_a_valid_datetime(client, published):
+    html = client.get(SALARY_PAGE).content.decode()
+    for value in re.findall(r'<time datetime="([^"]+)"', html):
+        # HTML allows at most three fraction digits; whole seconds in UTC here.
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d(T\d\d:\d\d:\d\dZ)?", value), value
 
 
 def test_meta_canonical_open_graph_and_share_links(client, published):
@@ -173,7 +216,10 @@ def test_meta_canonical_open_graph_and_share_links(client, published):
     assert f'<meta property="og:url" content="{url}">' in html
     assert '<meta property="og:title" content="Back-End Web Developer with Flask Salary' in html
     description = re.search(r'<meta name="description" content="([^"]+)"', html).group(1)
-    assert "median of $" in description
+    assert "a median salary expectation of $" in description
+    assert (
+        '<meta property="og:image" content="http://testserver/static/img/social-card.png">' in html
+    )
     assert "linkedin.com/sharing/share-offsite/?url=http%3A%2F%2Ftestserver%2Fsalaries" in html
     assert "mailto:?subject=" in html and "Copy link" in html
     # No third-party script: the only script is the site's own.

@@ -16,6 +16,7 @@ from salaries import selectors
 from salaries.disclosure import withheld_reason
 from salaries.facets import FACETS, LABEL, VALUE_LABELS, facets_in_words
 from salaries.filters import SalaryStatFilter
+from salaries.seo import explorer_json_ld
 from salaries.views.common import change
 
 EXPLORER_PAGE_SIZE = 50
@@ -86,6 +87,7 @@ def explorer(request: HttpRequest):
             {"name": facet, "label": LABEL[facet], "options": VALUE_LABELS.get(facet, {})}
             for facet in FACETS
         ],
+        "json_ld": explorer_json_ld(request, years=years),
     }
     if not years:
         return render(request, "salaries/explorer.html", context)

@@ -22,9 +22,11 @@ from salaries.disclosure import disclosure_in_words, withheld_reason
 from salaries.facets import FACETS, facets_from_query, facets_in_words
 from salaries.formatting import money
 from salaries.models import SalaryStat, Seniority
+from salaries.rank import SALARY_PARAM, percent_below, salary_param
 from salaries.seo import meta_description, salary_json_ld
 from salaries.topics import topic_article_get
 from salaries.views.common import change, lowercase_redirect
+from salaries.views.compare import compare_url
 from salaries.views.facets import facet_context
 
 
@@ -49,6 +51,13 @@ def _related_rows(stat: SalaryStat) -> list[dict]:
                 "median": other.median,
                 "reason": other.withheld_reason,
                 "change": change(other.median, stat.median),
+                "compare_url": compare_url(
+                    stat.specialization_slug,
+                    [stat.technology_slug, other.technology.slug],
+                    stat.year,
+                )
+                if stat.technology_id
+                else "",
             }
         )
     return rows
@@ -67,8 +76,32 @@ def _missing_year(request, history: list[SalaryStat], year: int) -> HttpResponse
 FACET_PARAMS = params_of(*FACETS, lower=FACETS)
 
 
-@cached_page(params=FACET_PARAMS)
 def salary_page(request: HttpRequest, specialization: str, technology: str, year: int):
+    """The page (narrowed by its facets), from the response cache; with ``?salary=N``
+    ("where do I stand") the same page built for that one visitor: never stored (not in
+    the cache, not by browsers or proxies), never indexed."""
+    salary = salary_param(request.GET)
+    if salary is None:
+        return _cached_salary_page(request, specialization, technology, year)
+    response = _salary_page(request, specialization, technology, year, salary=salary)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+# What the page reads: the facets, and the salary whose answers have keys of their own,
+# which nothing ever stores, so a cached page never answers them.
+salary_page.cache_params = params_of(*FACETS, SALARY_PARAM, lower=FACETS)
+
+
+def _salary_page(
+    request: HttpRequest,
+    specialization: str,
+    technology: str,
+    year: int,
+    *,
+    salary: int | None = None,
+):
     moved = lowercase_redirect(request, specialization, technology)
     if moved:
         return moved
@@ -138,7 +171,7 @@ def salary_page(request: HttpRequest, specialization: str, technology: str, year
         + (f"?{urlencode(facets)}" if facets else ""),
     }
     if stat.published:
-        chart = slice_histogram_chart(stat)
+        chart = slice_histogram_chart(stat, salary=salary)
         context["histogram_svg"] = chart.render("histogram")
         context["histogram_folded"] = len(chart.bars) < len(stat.histogram)
         context["bands"] = [
@@ -157,11 +190,18 @@ def salary_page(request: HttpRequest, specialization: str, technology: str, year
         ).render("strip")
         if not facets:  # a faceted page is not a page of its own for search engines
             context["json_ld"] = salary_json_ld(stat, url)
+        if salary is not None:
+            share = percent_below(stat.histogram, salary)
+            context["rank"] = {"salary": salary, "percent": share, "above": 100 - share}
+            context["noindex"] = True
     response = render(request, "salaries/salary_page.html", context)
     if context["noindex"]:
         response["X-Robots-Tag"] = "noindex"
     response.stats_computed_at = stat.computed_at
     return response
+
+
+_cached_salary_page = cached_page(_salary_page, params=FACET_PARAMS)
 
 
 @cached_page(params=FACET_PARAMS)

@@ -70,7 +70,8 @@ def specialization_page(request: HttpRequest, specialization: str):
         "page_title": f"{subject} Salaries by Technology in {year}",
         "year": year,
         "years": [
-            {"year": y, "url": f"{request.path}?year={y}", "current": y == year} for y in years
+            {"year": y, "url": f"{request.path}?year={y}", "current": y == year}
+            for y in sorted(years)  # oldest first, as on the salary pages
         ],
         "rollup": rollup,
         "rows": ranking,
