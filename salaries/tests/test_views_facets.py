@@ -16,6 +16,7 @@ from salaries.factories import (
 )
 from salaries.models import SalaryStat
 from salaries.selectors import salary_stat_narrowed
+from salaries.tests.test_rank import reference
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +145,29 @@ def test_the_explorer_refuses_two_facets_pointing_to_the_salary_page(client, fac
     response = client.get("/salaries/?country=PL&remote=true")
     assert response.status_code == 400
     assert "one facet at a time" in response.content.decode()
+
+
+def test_where_do_i_stand_on_a_narrowed_page_answers_for_the_narrowed_offers(client, faceted):
+    query = "seniority=senior&remote=true"
+    html = client.get(f"{PAGE}?{query}").content.decode()
+    form = re.search(r'<form class="rank__form".*?</form>', html, flags=re.S).group(0)
+    assert '<input type="hidden" name="seniority" value="senior">' in form
+    assert '<input type="hidden" name="remote" value="true">' in form
+    answer = client.get(f"{PAGE}?{query}&salary=6000")
+    assert answer.status_code == 200 and answer["Cache-Control"] == "private, no-store"
+    narrowed = salary_stat_narrowed(stat=faceted, facets={"seniority": "senior", "remote": "true"})
+    text = text_of(answer)
+    expected = reference(list(narrowed_salaries(faceted)), 6000)
+    assert f"{expected}% of the {narrowed.offers:,} offers in 2024" in text
+
+
+def narrowed_salaries(stat):
+    from salaries.models import Offer
+
+    return Offer.objects.filter(
+        specialization=stat.specialization,
+        technologies=stat.technology,
+        offered_on__year=stat.year,
+        seniority="senior",
+        remote=True,
+    ).values_list("salary", flat=True)
