@@ -84,7 +84,8 @@ def recipients(send: NewsletterSend):
 
 def deliveries_create(send: NewsletterSend) -> int:
     """Write a pending delivery for every recipient who has none for this issue yet
-    (idempotent: a repeat, or an interrupted start, adds only what is missing)."""
+    (idempotent: a repeat, or an interrupted start, adds only what is missing); returns
+    how many recipients the send has."""
     now = timezone.now()
     created = 0
     ids = recipients(send).order_by("pk").values_list("pk", flat=True)
