@@ -77,8 +77,9 @@ def _permission(dotted: str) -> Permission:
 def roles_ensure() -> dict[str, Group]:
     """Create or complete the three groups and the moderation workflow on the page tree."""
     groups = {name: Group.objects.get_or_create(name=name)[0] for name in (EDITORS, MODERATORS)}
-    root = Page.get_first_root_node()
-    collection = Collection.get_first_root_node()
+    # The migrations make both roots; a database that lost them gets them back.
+    root = Page.get_first_root_node() or Page.add_root(title="Root")
+    collection = Collection.get_first_root_node() or Collection.add_root(name="Root")
     for name, group in groups.items():
         group.permissions.add(*[_permission(dotted) for dotted in MODEL_PERMISSIONS[name]])
         for codename in PAGE_PERMISSIONS[name]:

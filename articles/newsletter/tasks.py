@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
 from articles.newsletter import delivery
@@ -34,7 +34,7 @@ def deliveries_queue(*, at: datetime | None = None) -> None:
     earlier; one already queued in time is enough."""
     at = at or timezone.now()
     queued = DBTaskResult.objects.filter(
-        status="READY",
+        status=TaskResultStatus.READY,
         backend_name=BACKEND,
         task_path=deliver_newsletters.module_path,
         run_after__lte=at,

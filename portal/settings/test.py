@@ -27,9 +27,14 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # The newsletter's worker tests run a real worker process on the test database, so on
 # SQLite that database is a file (one per test run) rather than in memory.
+# The live server's threads then each have a connection of their own: transactions take the
+# write lock when they begin (rather than deadlock upgrading a read lock), and wait for it.
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("TEST", {})["NAME"] = str(
         Path(tempfile.gettempdir()) / f"portal-test-{os.getpid()}.sqlite3"
+    )
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
 # Short enough that the kill-and-resume test takes seconds.
 NEWSLETTER_LEASE_SECONDS = 1

@@ -363,7 +363,7 @@ def test_an_editors_session_made_on_one_server_works_on_the_other(servers):
     assert editor.get("/admin/", port=a).status == 302
 
 
-def test_a_subscription_made_on_one_server_is_there_on_the_other(servers):
+def test_a_subscription_made_on_one_server_is_there_on_the_other(servers, run_tasks):
     a, b = servers
     visitor = Browser()
     token = visitor.csrf_form("/newsletter/", port=a)
@@ -372,6 +372,7 @@ def test_a_subscription_made_on_one_server_is_there_on_the_other(servers):
     )
     assert answer.status == 302
     assert answer.header("Location").endswith("/newsletter/thanks/")
+    run_tasks()  # the background worker stores it and mails the link
     subscriber = Subscriber.objects.get()
     assert subscriber.email == "reader@example.com"
     assert subscriber.status == Subscriber.Status.PENDING

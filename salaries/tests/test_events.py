@@ -43,9 +43,11 @@ def test_a_failing_receiver_is_logged_and_the_figures_stay_published(
 
     stats_published.connect(broken)
     try:
-        with caplog.at_level(logging.ERROR, logger="salaries.events"):
-            with django_capture_on_commit_callbacks(execute=True):
-                summary = salary_stats_refresh(min_offers=5)
+        with (
+            caplog.at_level(logging.ERROR, logger="salaries.events"),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            summary = salary_stats_refresh(min_offers=5)
     finally:
         stats_published.disconnect(broken)
     assert "stats_published receiver" in caplog.text and "receiver broke" in caplog.text
