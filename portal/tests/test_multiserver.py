@@ -89,8 +89,8 @@ def stack(django_db_setup, django_db_blocker):
     """The environment both servers share, and a way to run manage.py under it."""
     if connection.vendor != "postgresql":
         pytest.skip(
-            "needs PostgreSQL: the app servers must open the test database, which on "
-            "SQLite lives in this process's memory (set DATABASE_URL=postgres://...)"
+            "needs PostgreSQL: several app servers writing one SQLite file is not a "
+            "deployment this project supports (set DATABASE_URL=postgres://...)"
         )
     try:
         store = redis.Redis.from_url(REDIS_URL)
