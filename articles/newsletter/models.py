@@ -9,13 +9,14 @@ mailing anyone twice.
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.http import HttpResponse
 from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import PreviewableMixin, RevisionMixin
 
@@ -53,7 +54,7 @@ class NewsletterIssue(PreviewableMixin, RevisionMixin, ClusterableModel):
     panels = [
         FieldPanel("subject"),
         FieldPanel("intro"),
-        MultiFieldPanel([FieldPanel("topics")], heading="Topics"),
+        FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
         FieldPanel("body"),
     ]
 
