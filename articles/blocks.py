@@ -25,7 +25,8 @@ from salaries import selectors
 from salaries.charts import median_ranking_chart, slice_histogram_chart
 from salaries.disclosure import withheld_reason
 from salaries.filters import MAX_YEAR, MIN_YEAR
-from salaries.models import Seniority, slice_subject, slug_or_all
+from salaries.models import Seniority, slice_subject
+from salaries.slugs import slug_or_all
 
 LANGUAGES = [
     ("python", "Python"),

@@ -41,7 +41,7 @@ def test_editor_publishes_a_live_salary_block_and_a_visitor_sees_the_figures(
 ):
     index = ArticleIndexPage.objects.get(slug="articles")
     context = browser.new_context(viewport={"width": 1280, "height": 1000})
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(30_000)  # publishing under a loaded CI machine can take a while
     admin = context.new_page()
     admin.goto(f"{live_server.url}/admin/login/")
     admin.get_by_label("Username").fill(editor[0])

@@ -21,8 +21,14 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from django.core.cache import caches
+from django_redis.cache import RedisCache
 from redis.connection import Connection, SSLConnection
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
@@ -141,3 +147,101 @@ def execute(pipe) -> list | None:
     if refused is not None:
         ignored.warning("cache refused a command, serving without it: %s", refused)
     return results
+
+
+# --- Counting, and reading ahead: one round trip for what a request will read -----------
+
+
+def _fetch(keys: Sequence[str], counters: Sequence[tuple[str, int]]) -> tuple[dict, dict]:
+    """``get_many(keys)`` and a hit on each ``(counter, window)``: one pipeline on Redis.
+    Returns the values found and the counts after the hits (a counter the cache could not
+    count is left out; the whole answer is empty when Redis is unavailable)."""
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):  # the local-memory cache of tests and development
+        counts = {}
+        for name, window in counters:
+            backend.add(name, 0, window + 1)
+            try:
+                counts[name] = backend.incr(name)
+            except ValueError:  # expired between the two calls
+                backend.set(name, 1, window + 1)
+                counts[name] = 1
+        return (backend.get_many(keys) if keys else {}), counts
+    pipe = pipeline()
+    if keys:
+        pipe.mget([backend.make_key(key) for key in keys])
+    for name, window in counters:
+        counter = backend.make_key(name)
+        pipe.set(counter, 0, ex=window + 1, nx=True)
+        pipe.incr(counter)
+    results = execute(pipe)
+    if results is None:
+        return {}, {}
+    found = {}
+    if keys and not isinstance(results[0], Exception):
+        decode = backend.client.decode
+        found = {k: decode(raw) for k, raw in zip(keys, results[0], strict=True) if raw is not None}
+    counted = results[1:] if keys else results
+    counts = {
+        name: counted[2 * i + 1]
+        for i, (name, _) in enumerate(counters)
+        if isinstance(counted[2 * i + 1], int)
+    }
+    return found, counts
+
+
+@dataclass
+class _ReadAhead:
+    plan: Callable[[], tuple[Sequence[str], Sequence[tuple[str, int]]]]
+    loaded: bool = False
+    asked: frozenset = frozenset()
+    values: dict = field(default_factory=dict)
+    counts: dict = field(default_factory=dict)
+
+    def load(self) -> None:
+        if not self.loaded:
+            self.loaded = True
+            keys, counters = self.plan()
+            self.asked = frozenset(keys)
+            self.values, self.counts = _fetch(keys, counters)
+
+
+_read_ahead: ContextVar[_ReadAhead | None] = ContextVar("portal_cache_read_ahead", default=None)
+
+
+@contextmanager
+def read_ahead(plan: Callable[[], tuple[Sequence[str], Sequence[tuple[str, int]]]]):
+    """Inside the block, the first ``cache_get_many`` or ``cache_counter_hit`` calls
+    ``plan()`` for every key and counter the block is going to read, and reads and counts
+    them all in one round trip; later calls answer from what was read. Code inside the
+    block stays as it would be without it (an authentication class reads its key, a
+    throttle counts, a view looks its answer up), only cheaper: the partner API's hot path
+    is one round trip to Redis instead of three. A key or counter the plan did not name
+    is read from the cache as usual."""
+    token = _read_ahead.set(_ReadAhead(plan))
+    try:
+        yield
+    finally:
+        _read_ahead.reset(token)
+
+
+def cache_get_many(keys: Sequence[str]) -> dict:
+    """``cache.get_many(keys)``, from the read-ahead when it holds all of them."""
+    ahead = _read_ahead.get()
+    if ahead is not None:
+        ahead.load()
+        if ahead.asked.issuperset(keys):
+            return {key: ahead.values[key] for key in keys if key in ahead.values}
+    return caches["default"].get_many(keys)
+
+
+def cache_counter_hit(key: str, window: int) -> int | None:
+    """Count one hit under ``key``, which expires after ``window`` seconds; the count, or
+    None when the cache is unavailable (callers fail open). Atomic across servers
+    (``SET NX EX`` and ``INCR`` on Redis). A hit the read-ahead counted is used once."""
+    ahead = _read_ahead.get()
+    if ahead is not None:
+        ahead.load()
+        if key in ahead.counts:
+            return ahead.counts.pop(key)
+    return _fetch([], [(key, window)])[1].get(key)

@@ -16,30 +16,29 @@ and do not vary on one.
 ``PageCacheMiddleware`` answers hits early: a cached page is the same for every visitor and
 needs no session, user, CSRF check or messages, so the middleware sits just below the
 security and static-file layers, makes the one lookup, and returns a fresh entry without
-running the layers below it. On a miss it hands what it read to ``cached_page``, so a miss
-costs no second round trip. Whether a path is a cached page is the URLconf's answer (its
-view carries ``cache_params``), remembered per path: the admin, the APIs and forms cost no
-lookup, with no list of paths to keep in step.
+running the layers below it. On a miss, the view's lookup of the same key is answered from
+what the middleware read (``portal.cache.read_ahead``), so a miss costs no second round
+trip either. Whether a path is a
+cached page is the URLconf's answer (its view carries ``cache_params``), remembered per
+path: the admin, the APIs and forms cost no lookup, with no list of paths to keep in step.
 """
 
 from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial, wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
-from django_redis.cache import RedisCache
 
-from portal.cache import execute, pipeline
+from portal.cache import cache_get_many, read_ahead
 from salaries.generation import GENERATION_KEY, stats_generation
 from salaries.selectors import statistics_snapshot
 
@@ -109,67 +108,34 @@ class CachedResponse:
 
 @dataclass(frozen=True)
 class Lookup:
+    """What the cache holds for one response key: the statistics generation and content
+    version now, and the entry if it was stored under both (else None)."""
+
+    key: str
     generation: int
     version: int
-    entry: CachedResponse | None  # the entry, if stored under this generation and version
-    also: dict  # the ``also`` keys the cache holds
-    count: int | None  # the counter after the increment, if one was asked for
+    entry: CachedResponse | None
+
+    def store(self, response, *, etag: str, last_modified: int | None, timeout: int) -> None:
+        """Keep ``response`` under this key, stamped with this generation and version."""
+        entry = CachedResponse.of(
+            response,
+            generation=self.generation,
+            version=self.version,
+            etag=etag,
+            last_modified=last_modified,
+        )
+        cache.set(self.key, entry, timeout)
 
 
-def cache_counter_hit(key: str, window: int) -> int:
-    """Count one hit under ``key``, which expires after ``window`` seconds; returns the
-    count. Atomic across servers: ``SET NX EX`` and ``INCR`` in one pipeline on Redis,
-    ``add`` and ``incr`` elsewhere (the local-memory cache of tests and development)."""
-    return cache_lookup_many([], count=(key, window))[1]
+def lookup_keys(key: str) -> list[str]:
+    """What ``cache_lookup(key)`` reads (for a ``portal.cache.read_ahead`` plan)."""
+    return [GENERATION_KEY, CONTENT_KEY, key]
 
 
-def cache_lookup_many(
-    keys: Sequence[str], *, count: tuple[str, int] | None = None
-) -> tuple[dict, int | None]:
-    """``get_many(keys)`` and, optionally, a counter hit, in one round trip on Redis.
-
-    On Redis it speaks to the client directly: the hot paths (every API request) would
-    otherwise pay Django's per-key validation and a second round trip.
-    """
-    backend = caches["default"]
-    if not isinstance(backend, RedisCache):
-        found = backend.get_many(keys) if keys else {}
-        counted = None
-        if count:
-            name, window = count
-            backend.add(name, 0, window + 1)
-            try:
-                counted = backend.incr(name)
-            except ValueError:  # expired between the two calls
-                backend.set(name, 1, window + 1)
-                counted = 1
-        return found, counted
-    names = [backend.make_key(key) for key in keys]
-    pipe = pipeline()
-    if names:
-        pipe.mget(names)
-    if count:
-        counter = backend.make_key(count[0])
-        pipe.set(counter, 0, ex=count[1] + 1, nx=True)
-        pipe.incr(counter)
-    results = execute(pipe)
-    if results is None:  # Redis unavailable: a miss, and no count (rate limits fail open)
-        return {}, None
-    decode = backend.client.decode
-    found = {}
-    if names and not isinstance(results[0], Exception):
-        found = {k: decode(raw) for k, raw in zip(keys, results[0], strict=True) if raw is not None}
-    counted = results[-1] if count else None
-    return found, counted if isinstance(counted, int) else None
-
-
-def cache_lookup(
-    key: str, *, also: Sequence[str] = (), count: tuple[str, int] | None = None
-) -> Lookup:
-    """The statistics generation, the content version and the entry under ``key`` if it
-    was stored under both, plus whatever of the ``also`` keys the cache holds and an
-    optional counter hit (a caller's other cache work riding along): one round trip."""
-    found, counted = cache_lookup_many([GENERATION_KEY, CONTENT_KEY, key, *also], count=count)
+def cache_lookup(key: str) -> Lookup:
+    """The generation, the content version and the entry under ``key``: one ``MGET``."""
+    found = cache_get_many(lookup_keys(key))
     generation = found.get(GENERATION_KEY)
     generation = stats_generation() if generation is None else int(generation)
     version = _content_version(found.get(CONTENT_KEY))
@@ -180,13 +146,7 @@ def cache_lookup(
         and entry.version == version
     ):
         entry = None
-    return Lookup(
-        generation=generation,
-        version=version,
-        entry=entry,
-        also={name: found[name] for name in also if name in found},
-        count=counted,
-    )
+    return Lookup(key, generation, version, entry)
 
 
 @dataclass(frozen=True)
@@ -246,38 +206,9 @@ def cache_key(request: HttpRequest, params: QueryParams, *, prefix: str = ENTRY_
     return prefix + hashlib.sha1(identity.encode(), usedforsecurity=False).hexdigest()
 
 
-@dataclass(frozen=True)
-class KeyedLookup:
-    """A ``Lookup`` of one entry, with the key it was read (and is to be stored) under."""
-
-    key: str
-    generation: int
-    version: int
-    entry: CachedResponse | None
-
-    def store(self, response, *, etag: str, last_modified: int | None, timeout: int) -> None:
-        """Keep ``response`` under this key, stamped with this generation and version."""
-        entry = CachedResponse.of(
-            response,
-            generation=self.generation,
-            version=self.version,
-            etag=etag,
-            last_modified=last_modified,
-        )
-        cache.set(self.key, entry, timeout)
-
-
-def _lookup(request: HttpRequest, params: QueryParams) -> KeyedLookup:
-    """The entry for this request under ``params`` and the current generation and content
-    version: one round trip, reused when the middleware already looked up the same key."""
-    key = cache_key(request, params)
-    done = getattr(request, "_page_cache_lookup", None)
-    if done is not None and done.key == key:
-        return done
-    found = cache_lookup(key)
-    result = KeyedLookup(key, found.generation, found.version, found.entry)
-    request._page_cache_lookup = result
-    return result
+def lookup(request: HttpRequest, params: QueryParams, *, prefix: str = ENTRY_PREFIX) -> Lookup:
+    """The entry for this request under ``params`` (``cache_key``): one round trip."""
+    return cache_lookup(cache_key(request, params, prefix=prefix))
 
 
 def _fresh_response(request: HttpRequest, entry: CachedResponse | None):
@@ -311,7 +242,7 @@ def cached_page(view=None, *, params: QueryParams = NO_PARAMS):
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
-        found = _lookup(request, params)
+        found = lookup(request, params)
         hit = _fresh_response(request, found.entry)
         if hit is not None:
             return hit
@@ -373,11 +304,13 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method in ("GET", "HEAD"):
-            params = _view_params(request)
-            if params is not None:
-                found = _lookup(request, params)
-                hit = _fresh_response(request, found.entry)
-                if hit is not None:
-                    return hit
-        return self.get_response(request)
+        params = _view_params(request) if request.method in ("GET", "HEAD") else None
+        if params is None:
+            return self.get_response(request)
+        key = cache_key(request, params)
+        # On a miss, the view's own lookup of the same key is answered from this one.
+        with read_ahead(lambda: (lookup_keys(key), [])):
+            hit = _fresh_response(request, cache_lookup(key).entry)
+            if hit is not None:
+                return hit
+            return self.get_response(request)

@@ -33,12 +33,8 @@ def key_prefix(request) -> str | None:
 
 class PartnerKeyAuthentication(BaseAuthentication):
     """Authenticates a request as one of a partner's keys: ``request.auth`` is the
-    ``PartnerAPIKey`` (with its partner), ``request.user`` stays anonymous.
-
-    A view may have read the key's cache entry already, in the round trip that fetches
-    its cached response (``PartnerAPIMixin``); it leaves it in
-    ``request.partner_key_entry``.
-    """
+    ``PartnerAPIKey`` (with its partner), ``request.user`` stays anonymous. The key is
+    read through the shared cache (``selectors.partner_key_get``), not the database."""
 
     def authenticate(self, request):
         header = request.META.get("HTTP_AUTHORIZATION", "").strip()
@@ -56,9 +52,7 @@ class PartnerKeyAuthentication(BaseAuthentication):
                 "exactly as it was shown when it was made.",
                 code="malformed_key",
             )
-        api_key = selectors.partner_key_get(
-            prefix=key.partition(".")[0], cached=getattr(request, "partner_key_entry", None)
-        )
+        api_key = selectors.partner_key_get(prefix=key.partition(".")[0])
         if api_key is None or not api_key.is_valid(key):
             raise exceptions.AuthenticationFailed(
                 "Unknown API key. Check that it was copied whole, or ask for a new one.",

@@ -8,7 +8,8 @@ from django_filters.fields import BaseCSVField
 from django_filters.widgets import BaseCSVWidget
 
 from portal.query import repeated_message
-from salaries.models import ALL, SalaryStat, Specialization, Technology, slice_slug
+from salaries.models import SalaryStat, Specialization, Technology
+from salaries.slugs import ALL, slice_slug
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 MAX_OFFERS = 2_147_483_647  # what every database stores in the offers column

@@ -6,10 +6,7 @@ block reads; they are replaced as a whole set by ``compute_salary_stats``.
 """
 
 import contextlib
-import re
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -17,34 +14,9 @@ from django.urls import reverse
 from rest_framework_api_key.models import AbstractAPIKey
 
 from salaries.disclosure import Withheld, withheld_reason
+from salaries.rates import default_partner_rate, rate_normalise, validate_rate
+from salaries.slugs import ALL, slice_lookup, validate_catalogue_slug
 from salaries.stats import MAX_SALARY
-
-ALL = "all"  # the reserved slug: every specialization or every technology
-
-# The slug of a specialization or technology, wherever one is made (import, admin):
-# lower-case ASCII letters, digits and hyphens, at most 50 characters, starting with a
-# letter or a digit (so that no spreadsheet reads "-2-3" as a sum), and not ``all``.
-SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,49}", re.ASCII)
-SLUG_RULE = (
-    "lower-case letters, digits and hyphens, starting with a letter or a digit, "
-    "at most 50 characters"
-)
-SLUG_RESERVED = f'"{ALL}" is reserved for the roll-up across every value'
-
-
-def slug_problem(value: str) -> str | None:
-    """Why ``value`` is not a valid slug, or None when it is one."""
-    if not SLUG_RE.fullmatch(value):
-        return f"must be {SLUG_RULE}"
-    if value == ALL:
-        return SLUG_RESERVED
-    return None
-
-
-def validate_catalogue_slug(value: str) -> None:
-    """The slug rule as a model field validator, for the admin's forms."""
-    if problem := slug_problem(value):
-        raise ValidationError(f"The slug {problem}.", code="invalid")
 
 
 class Seniority(models.TextChoices):
@@ -191,26 +163,6 @@ class StatsRun(models.Model):
     def __str__(self) -> str:
         scope = self.year or "all years"
         return f"Statistics run #{self.pk} ({scope}, {self.slices} slices)"
-
-
-def slice_slug(value: str) -> str:
-    """A slug as a slice reads it: surrounding blanks dropped, lower case (``"All"`` is
-    ``all``)."""
-    return value.strip().lower()
-
-
-def slug_or_all(item: "Specialization | Technology | None") -> str:
-    """The slug of a chosen specialization or technology; ``all`` when none is chosen."""
-    return item.slug if item is not None else ALL
-
-
-def slice_lookup(field: str, slug: str) -> dict:
-    """The ORM filter for one dimension of a slice: ``all`` is the roll-up (the column is
-    empty), anything else the row with that slug, in any case."""
-    slug = slice_slug(slug)
-    if slug == ALL:
-        return {f"{field}__isnull": True}
-    return {f"{field}__slug": slug}
 
 
 class SalaryStatQuerySet(models.QuerySet):
@@ -363,40 +315,6 @@ def slice_subject(specialization: Specialization | None, technology: Technology 
     if specialization:
         return specialization.person_title
     return "Software Developer"
-
-
-RATE_PATTERN = re.compile(r"^(?P<count>[1-9]\d{0,8})/(?P<period>second|minute|hour|day)$")
-RATE_PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
-
-
-def rate_parse(rate: str) -> tuple[int, int]:
-    """``"1000/hour"`` -> ``(1000, 3600)``: requests allowed and the window in seconds."""
-    match = RATE_PATTERN.match(rate.strip().lower())
-    if not match:
-        raise ValueError(
-            f'rate must look like 1000/hour (N/second, N/minute, N/hour or N/day), got "{rate}"'
-        )
-    return int(match["count"]), RATE_PERIODS[match["period"]]
-
-
-def rate_normalise(rate: str) -> str:
-    """The rate as it is stored: ``" 1000/HOUR "`` -> ``"1000/hour"``; raises ``ValueError``
-    (with a message a person can act on) when it is not ``N/second|minute|hour|day``."""
-    rate = rate.strip().lower()
-    rate_parse(rate)
-    return rate
-
-
-def validate_rate(value: str) -> None:
-    """``rate_normalise`` as a form and model validator."""
-    try:
-        rate_normalise(value)
-    except ValueError as error:
-        raise ValidationError(str(error).capitalize(), code="invalid_rate") from error
-
-
-def default_partner_rate() -> str:
-    return settings.API_PARTNER_RATE
 
 
 class Partner(models.Model):

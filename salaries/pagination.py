@@ -7,6 +7,9 @@ Lists answer ``{"count", "next", "previous", "computed_at", "methodology",
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.conf import settings
 from django.urls import reverse
 from rest_framework import exceptions
@@ -20,20 +23,37 @@ from salaries import selectors
 MAX_PAGE_SIZE = 500
 
 
-def citation(request) -> dict:
-    """When the published figures were computed, where the method is explained, and the
-    sample size under which money figures are withheld. Read once per request."""
-    cached = getattr(request, "_stats_citation", None)
-    if cached is None:
+def methodology_url(request) -> str:
+    return request.build_absolute_uri(reverse("partner-guide") + "#methodology")
+
+
+@dataclass(frozen=True)
+class Citation:
+    """When the published figures were computed (and by which run), where the method is
+    explained, and the sample size under which money figures are withheld."""
+
+    run: int  # the statistics run the figures belong to (0 before the first)
+    computed_at: datetime | None
+    methodology: str
+    min_sample_size: int
+
+    @classmethod
+    def of(cls, request) -> Citation:
         run = selectors.stats_run_latest()
-        cached = {
-            "computed_at": run.finished_at if run else None,
-            "methodology": request.build_absolute_uri(reverse("partner-guide") + "#methodology"),
-            "min_sample_size": settings.SALARY_MIN_OFFERS,
+        return cls(
+            run=run.pk if run else 0,
+            computed_at=run.finished_at if run else None,
+            methodology=methodology_url(request),
+            min_sample_size=settings.SALARY_MIN_OFFERS,
+        )
+
+    def fields(self) -> dict:
+        """The citation as every answer carries it."""
+        return {
+            "computed_at": self.computed_at,
+            "methodology": self.methodology,
+            "min_sample_size": self.min_sample_size,
         }
-        request._stats_citation = cached
-        request._stats_run = run.pk if run else 0  # the generation the figures belong to
-    return cached
 
 
 CITATION_SCHEMA = {
@@ -70,6 +90,7 @@ class CitedPagination(PageNumberPagination):
     max_page_size = MAX_PAGE_SIZE
 
     def paginate_queryset(self, queryset, request, view=None):
+        self.view = view
         self.params = getattr(view, "cache_params", None)
         return super().paginate_queryset(queryset, request, view)
 
@@ -130,7 +151,7 @@ class CitedPagination(PageNumberPagination):
             "count": self.page.paginator.count,
             "next": self.get_next_link(),
             "previous": self.get_previous_link(),
-            **citation(self.request),
+            **self.view.citation.fields(),
             "results": data,
         }
         return Response(body, headers={"Link": ", ".join(links)} if links else None)

@@ -8,7 +8,8 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from salaries.models import Partner, PartnerAPIKey, rate_normalise
+from salaries.models import Partner, PartnerAPIKey
+from salaries.rates import rate_normalise
 
 
 @transaction.atomic

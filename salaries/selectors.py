@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 
+from portal.cache import cache_get_many
 from salaries.models import (
     PartnerAPIKey,
     SalaryStat,
@@ -155,14 +156,15 @@ PARTNER_KEY_PREFIX = "salaries:partner-key:"
 PARTNER_KEY_TTL = 60
 
 
-def partner_key_get(*, prefix: str, cached: PartnerAPIKey | bool | None = None):
+def partner_key_get(*, prefix: str) -> PartnerAPIKey | None:
     """The key with this prefix and its partner, whatever its state (revoked, expired).
 
     Read on every authenticated request, so it goes through the shared cache (a miss is
-    remembered too): one cache round trip instead of a query, none when the caller read
-    the entry already (``cached``, from ``partner_key_cache_name``).
+    remembered too): one cache round trip instead of a query (none of its own when the
+    request read it ahead, ``portal.cache.read_ahead``).
     """
-    entry = cache.get(PARTNER_KEY_PREFIX + prefix) if cached is None else cached
+    name = partner_key_cache_name(prefix)
+    entry = cache_get_many([name]).get(name)
     if entry is None:
         found = PartnerAPIKey.objects.select_related("partner").filter(prefix=prefix).first()
         entry = found or False

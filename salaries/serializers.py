@@ -5,13 +5,14 @@ published shape, so they pass through as they are; the small serializers below o
 describe them to the OpenAPI schema.
 """
 
+from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from salaries.disclosure import Withheld
 from salaries.models import SalaryStat, Specialization, Technology
-from salaries.pagination import citation
+from salaries.pagination import methodology_url
 
 MONEY = "US dollars per month, whole; null when withheld (see withheld)."
 WITHHELD = (
@@ -160,10 +161,10 @@ class SalaryStatSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_methodology(self, stat: SalaryStat) -> str:
-        return citation(self.context["request"])["methodology"]
+        return methodology_url(self.context["request"])
 
     def get_min_sample_size(self, stat: SalaryStat) -> int:
-        return citation(self.context["request"])["min_sample_size"]
+        return settings.SALARY_MIN_OFFERS
 
 
 class SpecializationSerializer(serializers.ModelSerializer):

@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from salaries import views
+from salaries.views import explorer, salary_page, specialization
 
 
 class YearConverter:
@@ -19,21 +19,21 @@ register_converter(YearConverter, "year")
 
 app_name = "salaries"
 urlpatterns = [
-    path("", views.explorer, name="explorer"),
-    path("<slug:specialization>/", views.specialization_page, name="specialization"),
+    path("", explorer.explorer, name="explorer"),
+    path("<slug:specialization>/", specialization.specialization_page, name="specialization"),
     path(
         "<slug:specialization>/<slug:technology>/",
-        views.newest_year,
+        salary_page.newest_year,
         name="newest-year",
     ),
     path(
         "<slug:specialization>/<slug:technology>/<year:year>/",
-        views.salary_page,
+        salary_page.salary_page,
         name="salary-page",
     ),
     path(
         "<slug:specialization>/<slug:technology>/<year:year>/histogram.csv",
-        views.histogram_csv,
+        salary_page.histogram_csv,
         name="histogram-csv",
     ),
 ]

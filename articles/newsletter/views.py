@@ -18,9 +18,9 @@ from django.views.decorators.http import require_http_methods
 
 from articles.models import Subscriber
 from articles.newsletter.services import subscriber_unsubscribe, subscription_request
+from portal.cache import cache_counter_hit
 from portal.client_address import client_address
 from portal.query import one_value
-from portal.response_cache import cache_counter_hit
 from salaries.models import Technology
 
 RATE_LIMIT = 5  # subscription attempts per address (IP) and hour

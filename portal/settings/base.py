@@ -308,7 +308,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["salaries.throttling.PartnerRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_RATE, "partner": API_PARTNER_RATE},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "salaries.api.exception_handler",
+    "EXCEPTION_HANDLER": "salaries.api_base.exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {

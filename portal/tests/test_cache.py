@@ -42,15 +42,19 @@ def test_values_round_trip_through_redis(redis_backend):
     assert redis_backend.incr("generation") == 4
 
 
-def test_the_hot_path_pipeline_reads_what_the_cache_wrote(redis_backend):
-    from portal.response_cache import cache_lookup_many
+def test_a_response_lookup_reads_what_the_cache_wrote_and_counters_count(redis_backend):
+    from portal.cache import cache_counter_hit
+    from portal.response_cache import CONTENT_KEY, cache_lookup
+    from salaries.generation import GENERATION_KEY
 
-    redis_backend.set("page", {"body": b"<html>"}, 60)
-    redis_backend.set("generation", 7, 60)
-    found, count = cache_lookup_many(["page", "generation", "missing"], count=("hits", 60))
-    assert found == {"page": {"body": b"<html>"}, "generation": 7}
-    assert count == 1
-    assert cache_lookup_many([], count=("hits", 60))[1] == 2
+    redis_backend.set(GENERATION_KEY, 7, 60)
+    redis_backend.set(CONTENT_KEY, 3, 60)
+    redis_backend.set("page", "not an entry", 60)
+    found = cache_lookup("page")
+    assert (found.generation, found.version, found.entry) == (7, 3, None)
+    assert cache_counter_hit("hits", 60) == 1
+    assert cache_counter_hit("hits", 60) == 2
+    assert 0 < redis_backend.ttl("hits") <= 61
 
 
 # --- A Redis outage: misses and skipped writes, never an error page ---
@@ -184,3 +188,24 @@ def test_pages_the_api_and_limits_keep_working_when_redis_is_full(
     noise = [r for r in caplog.records if r.name.startswith("portal.cache")]
     assert len(noise) <= 2, "a warning a minute, not one per request"
     assert outage_reset.until == 0.0, "Redis is up: reads go on being tried"
+
+
+def test_a_read_ahead_reads_its_plan_once_and_the_rest_as_usual(redis_backend):
+    from portal.cache import cache_counter_hit, cache_get_many, read_ahead
+
+    redis_backend.set("planned", 1, 60)
+    redis_backend.set("other", 2, 60)
+    plans = []
+
+    def plan():
+        plans.append(1)
+        return ["planned", "absent"], [("hits", 60)]
+
+    with read_ahead(plan):
+        assert plans == [], "nothing is read before it is needed"
+        assert cache_get_many(["planned", "absent"]) == {"planned": 1}
+        assert cache_counter_hit("hits", 60) == 1
+        assert cache_counter_hit("hits", 60) == 2, "a hit read ahead is used once"
+        assert cache_get_many(["other"]) == {"other": 2}, "outside the plan: read as usual"
+    assert plans == [1]
+    assert cache_counter_hit("hits", 60) == 3

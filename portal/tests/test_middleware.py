@@ -3,7 +3,8 @@
 import pytest
 from django.db import OperationalError
 
-from salaries import api, views
+from salaries import api
+from salaries.views import explorer
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +14,7 @@ def broken(*args, **kwargs):
 
 
 def test_a_page_says_back_in_a_moment(client, monkeypatch):
-    monkeypatch.setattr(views, "render", broken)
+    monkeypatch.setattr(explorer, "render", broken)
     response = client.get("/salaries/")
     assert response.status_code == 503
     assert response["Retry-After"] == "10" and response["Cache-Control"] == "no-store"
@@ -31,7 +32,7 @@ def test_other_errors_are_not_disguised_as_outages(client, monkeypatch):
     def bug(*args, **kwargs):
         raise ZeroDivisionError
 
-    monkeypatch.setattr(views, "render", bug)
+    monkeypatch.setattr(explorer, "render", bug)
     client.raise_request_exception = False
     assert client.get("/salaries/").status_code == 500
 

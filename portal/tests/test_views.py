@@ -119,12 +119,12 @@ def test_a_server_error_under_the_api_is_json(client, monkeypatch):
 
 
 def test_a_server_error_on_a_page_is_the_sites_500_page(client, monkeypatch):
-    from salaries import views
+    from salaries.views import explorer
 
     def bug(*args, **kwargs):
         raise ZeroDivisionError
 
-    monkeypatch.setattr(views, "render", bug)
+    monkeypatch.setattr(explorer, "render", bug)
     client.raise_request_exception = False
     response = client.get("/salaries/")
     assert response.status_code == 500

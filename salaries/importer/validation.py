@@ -15,7 +15,8 @@ from typing import Any
 
 from salaries.importer.columns import FIELDS, REQUIRED_FIELDS, OfferRow
 from salaries.importer.reading import BROKEN_LINE, json_kind
-from salaries.models import EnglishLevel, Seniority, slug_problem
+from salaries.models import EnglishLevel, Seniority
+from salaries.slugs import slug_problem
 from salaries.stats import MAX_SALARY
 
 EARLIEST = date(2000, 1, 1)

@@ -229,7 +229,6 @@ def test_an_unknown_prefix_is_remembered_as_missing(django_assert_num_queries):
         assert partner_key_get(prefix="nosuchkey") is None
     with django_assert_num_queries(0):
         assert partner_key_get(prefix="nosuchkey") is None
-        assert partner_key_get(prefix="nosuchkey", cached=False) is None
 
 
 @pytest.mark.django_db

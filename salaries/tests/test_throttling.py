@@ -8,8 +8,7 @@ import pytest
 import redis
 from django.core.cache import cache
 
-from portal.cache import redis_cache
-from portal.response_cache import cache_counter_hit
+from portal.cache import cache_counter_hit, redis_cache
 from portal.tests.support import require_redis
 
 pytestmark = pytest.mark.django_db
@@ -128,18 +127,21 @@ def test_redis_counts_atomically_and_expires_the_window(settings):
         cache.clear()
 
 
-def test_each_keyed_request_counts_once_even_when_counted_with_the_cache_read(api, make_key):
+def test_a_changed_rate_counts_the_requests_already_made_in_its_window(api, make_key, monkeypatch):
+    now = (time.time() // 3600) * 3600 + 30  # half a minute into an hour, for the test
+    monkeypatch.setattr("salaries.throttling.time.time", lambda: now)
     api_key, key = make_key(rate="77/hour")
     auth = {"HTTP_AUTHORIZATION": f"Api-Key {key}"}
     remaining = [api.get(URL, **auth)["X-RateLimit-Remaining"] for _ in range(3)]
-    assert remaining == ["76", "75", "74"]
-    api_key.partner.rate = "5/minute"  # a different window than the one counted last time
+    assert remaining == ["76", "75", "74"], "each request counts once"
+    api_key.partner.rate = "5/minute"
     api_key.partner.save()
     answers = [api.get(URL, **auth) for _ in range(2)]
     assert [(a["X-RateLimit-Limit"], a["X-RateLimit-Remaining"]) for a in answers] == [
-        ("5", "4"),
-        ("5", "3"),
-    ]
+        ("5", "1"),
+        ("5", "0"),
+    ], "the three requests of this minute count against the new rate"
+    assert api.get(URL, **auth).status_code == 429
 
 
 def test_malformed_and_unknown_keys_are_throttled_by_client_address(api, anon_rate):
@@ -158,3 +160,40 @@ def test_malformed_and_unknown_keys_are_throttled_by_client_address(api, anon_ra
     assert int(refused["Retry-After"]) >= 1
     assert refused.json()["code"] == "throttled"
     assert api.get(URL).status_code == 429, "the same allowance as requests without a key"
+
+
+@pytest.fixture
+def redis_round_trips(settings, monkeypatch):
+    """The site on a real Redis; counts the commands sent to it, a pipeline as one."""
+    require_redis(REDIS_TEST_URL)
+    settings.CACHES = {"default": redis_cache(REDIS_TEST_URL, key_prefix="portal-api-tests")}
+    cache.clear()
+    from portal.cache import PausingConnection
+
+    sent = []
+    real = PausingConnection.send_packed_command
+
+    def counting(self, command, *args, **kwargs):
+        sent.append(command)
+        return real(self, command, *args, **kwargs)
+
+    monkeypatch.setattr(PausingConnection, "send_packed_command", counting)
+    yield sent
+    cache.clear()
+
+
+def test_a_cached_keyed_answer_is_one_round_trip_to_redis(api, make_key, redis_round_trips):
+    """The key, the rate counter and the cached answer are read in one pipeline, and each
+    still does its part: the key is checked, the request counted, the answer cached."""
+    api_key, key = make_key(rate="10/minute")
+    auth = {"HTTP_AUTHORIZATION": f"Api-Key {key}"}
+    first = api.get(URL, **auth)  # a miss: stores the key's entry and the answer
+    assert first.status_code == 200
+    redis_round_trips.clear()
+    second = api.get(URL, **auth)
+    assert second.status_code == 200 and second.content == first.content
+    assert len(redis_round_trips) == 1
+    assert second["X-RateLimit-Remaining"] == "8"
+    api_key.revoked = True
+    api_key.save()  # forgets the key's cache entry
+    assert api.get(URL, **auth).status_code == 403, "a cached answer never skips the key check"
