@@ -83,11 +83,15 @@ def test_a_worker_killed_half_way_is_resumed_by_the_next_without_mailing_anyone_
     readers = [SubscriberFactory(email=f"r{n:02d}@example.com") for n in range(12)]
     send = newsletter_send(issue=NewsletterIssueFactory(subject="Resumed"), everyone=True)
 
-    # A quarter of a second between mails, so the kill lands between two of them.
+    # A quarter of a second between mails: once every mail received is recorded as sent,
+    # the worker is in that pause, and the kill lands between two mails.
     first = Worker(tmp_path, smtp.port, rate=240).start()
     try:
         smtp.wait_for(4)
-        time.sleep(0.1)
+        deadline = time.monotonic() + 10
+        while Delivery.objects.filter(status="sent").count() != len(smtp.received):
+            assert time.monotonic() < deadline, "the worker never recorded what it sent"
+            time.sleep(0.01)
         first.kill()
     finally:
         first.stop()
