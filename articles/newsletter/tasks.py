@@ -10,6 +10,7 @@ once nothing is left to send no run queues another.
 from __future__ import annotations
 
 import secrets
+import smtplib
 import socket
 from datetime import datetime, timedelta
 
@@ -62,15 +63,34 @@ def deliver_newsletters() -> dict:
     }
 
 
+def _again_later(task_, attempt: int, error: Exception, **kwargs) -> None:
+    """A mail someone waits for that the SMTP server did not take: queue it again after
+    ``NEWSLETTER_RETRY_SECONDS`` × 1, 2, 4, ...; after the last attempt the error stands
+    (the task is recorded as failed, with it)."""
+    if attempt >= settings.NEWSLETTER_MAX_ATTEMPTS:
+        raise error
+    pause = settings.NEWSLETTER_RETRY_SECONDS * 2 ** (attempt - 1)
+    task_.using(run_after=timezone.now() + timedelta(seconds=pause)).enqueue(
+        **kwargs, attempt=attempt + 1
+    )
+
+
 @task(backend=BACKEND, priority=PERSONAL)
-def subscription_start(email: str, topics: list[str]) -> None:
+def subscription_start(email: str, topics: list[str], attempt: int = 1) -> None:
     from articles.newsletter.services import subscriber_subscribe
 
-    subscriber_subscribe(email=email, topic_slugs=topics)
+    try:
+        subscriber_subscribe(email=email, topic_slugs=topics)
+    except (smtplib.SMTPException, OSError) as error:
+        _again_later(subscription_start, attempt, error, email=email, topics=topics)
 
 
 @task(backend=BACKEND, priority=PERSONAL)
-def issue_test_send(issue_id: int, email: str) -> bool:
+def issue_test_send(issue_id: int, email: str, attempt: int = 1) -> bool:
     from articles.newsletter.services import issue_test_mail
 
-    return issue_test_mail(issue_id=issue_id, email=email)
+    try:
+        return issue_test_mail(issue_id=issue_id, email=email)
+    except (smtplib.SMTPException, OSError) as error:
+        _again_later(issue_test_send, attempt, error, issue_id=issue_id, email=email)
+        return False

@@ -190,3 +190,34 @@ def test_one_queued_run_is_enough_and_no_run_is_left_queued_once_all_is_sent(run
     run_tasks()
     assert not DBTaskResult.objects.filter(status="READY").exists()
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_confirmation_the_server_defers_is_sent_on_a_later_attempt(smtp, settings, run_tasks):
+    settings.NEWSLETTER_RETRY_SECONDS = 0.2
+    smtp.handler.defer["reader@example.com"] = 1  # 451 once
+    tasks.subscription_start.enqueue(email="reader@example.com", topics=[])
+    run_tasks()
+    assert not smtp.received
+    retry = DBTaskResult.objects.get(status="READY")
+    assert retry.args_kwargs["kwargs"]["attempt"] == 2 and retry.run_after > timezone.now()
+    time.sleep(0.25)
+    run_tasks()
+    [confirmation] = smtp.received
+    assert confirmation.to == ["reader@example.com"]
+    assert "Confirm your subscription" in confirmation.message["Subject"]
+    assert Subscriber.objects.filter(email="reader@example.com").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_confirmation_that_keeps_failing_is_recorded_as_a_failed_task(smtp, settings, run_tasks):
+    settings.NEWSLETTER_RETRY_SECONDS = 0
+    settings.NEWSLETTER_MAX_ATTEMPTS = 2
+    smtp.handler.refuse["nobody@example.com"] = 550
+    tasks.subscription_start.enqueue(email="nobody@example.com", topics=[])
+    run_tasks()
+    run_tasks()
+    failed = DBTaskResult.objects.get(status="FAILED")
+    assert "SMTPRecipientsRefused" in failed.exception_class_path
+    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 1  # the first attempt
+    assert not smtp.received
