@@ -74,5 +74,5 @@ bench: install ## Run the benchmarks in bench/ and print their figures
 		echo "== $$script"; $(PY) $$script; \
 	done
 
-load: install ## Load and fault runs at 1M offers on a stack of their own (minutes; bench/load/)
-	$(PY) bench/load/run_load.py
+load: install ## Load and fault runs at 1M offers on a stack of their own (minutes; LOAD_ARGS=--help)
+	$(PY) bench/load/run_load.py $(LOAD_ARGS)

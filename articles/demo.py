@@ -3,6 +3,10 @@
 Bodies are built from small helpers that produce the blocks' stored (JSON) form, so the
 demo exercises the same blocks an editor uses in the admin. Catalogue references are slugs,
 resolved to primary keys when the articles are loaded.
+
+Live figures follow the newest year with data, the same year as the topic header every
+article opens with, so the prose names no year and no live block repeats that header.
+(Long because it is content: the three articles' text and code samples.)
 """
 
 from __future__ import annotations
@@ -130,7 +134,7 @@ def table(rows: list[list[str]], caption: str = "") -> dict:
     }
 
 
-def live_salary(specialization: int, technology: int, year: str) -> dict:
+def live_salary(specialization: int | None, technology: int | None, year: str) -> dict:
     return {
         "type": "live_salary",
         "value": {
@@ -160,7 +164,6 @@ def salary_comparison(title: str, specialization: int, technologies: list[int], 
 def flask_body(spec: Ref, tech: Ref) -> list[dict]:
     backend, flask = spec("back-end"), tech("flask")
     return [
-        live_salary(backend, flask, "2024"),
         heading("What a back-end developer does"),
         paragraph(
             "<p>A back-end developer writes the part of a web product that runs on servers: "
@@ -211,17 +214,25 @@ from flask import Flask, abort
 
 app = Flask(__name__)
 
-SALARIES = {"flask": 7707, "django": 4400}
+FIRST_RELEASE = {"django": 2005, "flask": 2010, "fastapi": 2018}
 
 
-@app.get("/api/salaries/<technology>")
-def salary(technology: str):
-    if technology not in SALARIES:
+@app.get("/api/frameworks/<name>")
+def framework(name: str):
+    if name not in FIRST_RELEASE:
         abort(404)
-    return {"technology": technology, "median": SALARIES[technology]}
+    return {"framework": name, "first_release": FIRST_RELEASE[name]}
 """,
             "A complete Flask application: one JSON endpoint, run with `flask --app app run`.",
         ),
+        heading("Flask beyond the back end", "h3"),
+        paragraph(
+            "<p>Back-end roles are only part of Flask's market: full-stack developers use it "
+            "behind their front ends, and data scientists use it to serve models. The "
+            "figures below count every offer that names Flask, whatever the role, in the "
+            "same year as the back-end figures at the top of this article.</p>"
+        ),
+        live_salary(None, flask, "latest"),
         heading("Alternatives to Flask"),
         paragraph(
             "<p>Teams that consider Flask usually compare it with three other ways of "
@@ -238,15 +249,15 @@ def salary(technology: str):
 # views.py
 from django.http import Http404, JsonResponse
 
-SALARIES = {"flask": 7707, "django": 4400}
+FIRST_RELEASE = {"django": 2005, "flask": 2010, "fastapi": 2018}
 
 
-def salary(request, technology):
-    if technology not in SALARIES:
+def framework(request, name):
+    if name not in FIRST_RELEASE:
         raise Http404
-    return JsonResponse({"technology": technology, "median": SALARIES[technology]})
+    return JsonResponse({"framework": name, "first_release": FIRST_RELEASE[name]})
 
-# urls.py: path("api/salaries/<slug:technology>", salary)
+# urls.py: path("api/frameworks/<slug:name>", framework)
 """,
             [
                 "Admin, ORM and migrations save weeks on data-heavy products",
@@ -268,12 +279,12 @@ def salary(request, technology):
 const express = require("express");
 const app = express();
 
-const salaries = { flask: 7707, django: 4400 };
+const firstRelease = { django: 2005, flask: 2010, fastapi: 2018 };
 
-app.get("/api/salaries/:technology", (req, res) => {
-  const median = salaries[req.params.technology];
-  if (median === undefined) return res.sendStatus(404);
-  res.json({ technology: req.params.technology, median });
+app.get("/api/frameworks/:name", (req, res) => {
+  const year = firstRelease[req.params.name];
+  if (year === undefined) return res.sendStatus(404);
+  res.json({ framework: req.params.name, first_release: year });
 });
 
 app.listen(3000);
@@ -299,14 +310,14 @@ from fastapi import FastAPI, HTTPException
 
 app = FastAPI()
 
-SALARIES = {"flask": 7707, "django": 4400}
+FIRST_RELEASE = {"django": 2005, "flask": 2010, "fastapi": 2018}
 
 
-@app.get("/api/salaries/{technology}")
-async def salary(technology: str) -> dict:
-    if technology not in SALARIES:
+@app.get("/api/frameworks/{name}")
+async def framework(name: str) -> dict:
+    if name not in FIRST_RELEASE:
         raise HTTPException(status_code=404)
-    return {"technology": technology, "median": SALARIES[technology]}
+    return {"framework": name, "first_release": FIRST_RELEASE[name]}
 """,
             [
                 "Validation and interactive API docs generated from type hints",
@@ -319,10 +330,10 @@ async def salary(technology: str) -> dict:
             ],
         ),
         salary_comparison(
-            "Flask and its alternatives: back-end medians in 2024",
+            "Flask and its alternatives: back-end medians",
             backend,
-            [flask, tech("django"), tech("fastapi"), tech("node-js")],
-            "2024",
+            [flask, tech("django"), tech("express"), tech("fastapi")],
+            "latest",
         ),
         timeline(
             "Flask facts and history",
@@ -377,8 +388,9 @@ async def salary(technology: str) -> dict:
         heading("Salary by seniority"),
         paragraph(
             "<p>What employers expect at each level, with the ranges our editors see in "
-            "offers. The last column is the live median from the statistics for 2024; a "
-            "flag marks a level where the market has moved outside the editorial range.</p>"
+            "offers. The last column is the live median of each level in the same year as "
+            "the figures at the top of this article; a flag marks a level where the market "
+            "has moved outside the editorial range.</p>"
         ),
         seniority_table(
             "Back-end developers with Flask",
@@ -386,39 +398,39 @@ async def salary(technology: str) -> dict:
                 (
                     "junior",
                     "0–2 years",
-                    4000,
-                    6000,
+                    3500,
+                    5500,
                     "Builds endpoints from a clear spec, writes tests, fixes bugs, learns the "
                     "codebase and its deployment.",
                 ),
                 (
                     "middle",
                     "2–5 years",
-                    6000,
-                    7500,
+                    5500,
+                    8000,
                     "Owns features end to end: schema changes, migrations, API design, code "
                     "review of juniors.",
                 ),
                 (
                     "senior",
                     "5–8 years",
-                    7500,
-                    9500,
+                    8000,
+                    11000,
                     "Designs services and their boundaries, sets performance and security "
                     "standards, mentors the team.",
                 ),
                 (
                     "expert",
                     "8+ years",
-                    9500,
-                    13000,
+                    10500,
+                    15000,
                     "Shapes the architecture across teams, leads migrations and incident "
                     "reviews, chooses the stack.",
                 ),
             ],
             backend,
             flask,
-            "2024",
+            "latest",
         ),  # fmt: skip
         related_technologies(
             "Top technologies used with Flask",
@@ -469,7 +481,7 @@ send_welcome_email.delay(user.id)
                         "python",
                         """
 cache = redis.Redis()
-cache.set("median:flask", 7707, ex=300)
+cache.set("median:back-end:flask:2024", 7707, ex=300)
 """,
                     ),
                 ),
@@ -504,7 +516,6 @@ CMD ["gunicorn", "-b", "0.0.0.0:8000", "app:app"]
 def django_body(spec: Ref, tech: Ref) -> list[dict]:
     backend, django = spec("back-end"), tech("django")
     return [
-        live_salary(backend, django, "latest"),
         heading("What a Django developer does"),
         paragraph(
             "<p>Django developers build data-centred web products: marketplaces, content "
@@ -610,29 +621,29 @@ async def offer(offer_id: int) -> OfferOut:
                 (
                     "junior",
                     "0–2 years",
-                    1200,
-                    2600,
+                    3500,
+                    5500,
                     "Implements views and forms from tickets, writes tests, learns the ORM.",
                 ),
                 (
                     "middle",
                     "2–5 years",
-                    2600,
-                    5000,
+                    5500,
+                    8000,
                     "Designs models and APIs, reviews migrations, tunes slow queries.",
                 ),
                 (
                     "senior",
                     "5–8 years",
-                    5000,
-                    7500,
+                    8000,
+                    11500,
                     "Owns architecture and performance, mentors, leads upgrades.",
                 ),
                 (
                     "expert",
                     "8+ years",
-                    7500,
-                    11000,
+                    10000,
+                    15000,
                     "Sets technical direction across teams and products.",
                 ),
             ],
@@ -676,7 +687,6 @@ async def offer(offer_id: int) -> OfferOut:
 def fastapi_body(spec: Ref, tech: Ref) -> list[dict]:
     backend, fastapi = spec("back-end"), tech("fastapi")
     return [
-        live_salary(backend, fastapi, "latest"),
         heading("What a FastAPI developer does"),
         paragraph(
             "<p>FastAPI developers build HTTP APIs, often for single-page apps, mobile "
@@ -765,10 +775,10 @@ async def create_offer(offer: OfferIn) -> OfferIn:
         seniority_table(
             "Back-end developers with FastAPI",
             [
-                ("junior", "0–2 years", 1200, 2600, "Builds endpoints and Pydantic models."),
-                ("middle", "2–5 years", 2600, 5200, "Designs APIs, async data access, tests."),
-                ("senior", "5–8 years", 5200, 7800, "Owns services, performance, security."),
-                ("expert", "8+ years", 7800, 11000, "Architecture across services and teams."),
+                ("junior", "0–2 years", 3500, 5500, "Builds endpoints and Pydantic models."),
+                ("middle", "2–5 years", 5500, 8500, "Designs APIs, async data access, tests."),
+                ("senior", "5–8 years", 8500, 12000, "Owns services, performance, security."),
+                ("expert", "8+ years", 10500, 15500, "Architecture across services and teams."),
             ],
             backend,
             fastapi,

@@ -26,7 +26,7 @@ import os
 import statistics
 import sys
 
-from harness import Stack, preflight, print_table, psql
+from harness import Stack, load_average, preflight, print_table, psql
 
 DB = "portal_bench_api"
 REDIS_URL = os.environ.get("BENCH_API_REDIS_URL", "redis://127.0.0.1:6379/12")
@@ -74,10 +74,7 @@ def main() -> None:
     preflight(REDIS_URL)
     stack = STACK
 
-    print(
-        "load average at the start (1, 5, 15 min): "
-        + ", ".join(f"{v:.1f}" for v in os.getloadavg())
-    )
+    print(f"load average at the start (1, 5, 15 min): {load_average()}")
     stack.prepare_database(args.offers, args.fresh)
     stack.manage("collectstatic", "--noinput", "-v0")
     key = stack.manage("create_partner_key", "Benchmark", "--rate", "999999999/hour").split()[-1]
@@ -90,9 +87,9 @@ def main() -> None:
     with stack.server(args.workers, args.threads):
         for path in ("/bench/bare-drf/", detail, LIST):
             for _ in range(20):
-                status, body = stack.get(path, headers=headers)
-                if status != 200:
-                    sys.exit(f"{path} answers {status}: {body[:300]!r}")
+                response = stack.get(path, headers=headers)
+                if response.status != 200:
+                    sys.exit(f"{path} answers {response.status}: {response.body[:300]!r}")
         load = {"connections": args.connections, "headers": headers}
         wrk = stack.wrk
         wrk("/bench/bare-drf/", duration=max(2, args.duration // 5), **load)
@@ -126,9 +123,7 @@ def main() -> None:
         ("uncached stats list, 1 client", single),
     )
     print(f"\nSQL queries per list page by page size: {queries}")
-    print(
-        "load average at the end (1, 5, 15 min): " + ", ".join(f"{v:.1f}" for v in os.getloadavg())
-    )
+    print(f"load average at the end (1, 5, 15 min): {load_average()}")
     print(
         f"cached slice detail / bare DRF view: {ratio:.0%} (median of {len(rounds)} rounds: "
         f"{', '.join(f'{r:.0%}' for r in ratios)}; the table shows the median round)"

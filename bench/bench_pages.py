@@ -68,7 +68,7 @@ def main() -> None:
     with stack.server(args.workers, args.threads):
         for path in ("/bench/bare/", page):
             for _ in range(20):
-                if stack.get(path)[0] != 200:
+                if stack.get(path).status != 200:
                     sys.exit(f"{path} does not answer 200")
         warm = max(2, args.duration // 5)
         wrk("/bench/bare/", duration=warm, connections=args.connections)

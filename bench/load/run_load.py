@@ -31,474 +31,47 @@ A probe client requests a cached page, an uncached page and an API slice in turn
 Needs PostgreSQL 15 binaries (``initdb``, ``pg_ctl``; run as root they run as the
 ``postgres`` user), the ``portal_bench_pages`` database on 127.0.0.1:5432 (made by
 ``bench/bench_pages.py``) to copy from, ``redis-server`` and ``wrk``.
+
+The stack is in ``stack.py``, the traffic in ``traffic.py``, the consistency check in
+``consistency.py``; what they share with the page and API benchmarks (the database,
+``manage.py``, gunicorn, wrk, HTTP requests) is ``bench/harness.py``.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import http.client
 import io
-import json
-import os
-import random
-import re
-import secrets
-import shutil
-import signal
 import statistics
-import subprocess
 import sys
 import threading
 import time
 from collections import Counter
-from datetime import datetime
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 
-import psycopg
+from consistency import Sampler, Snapshots, check_sample, label_lag
+from stack import (
+    DATA,
+    HOST,
+    HTTP_PORT,
+    IMPORT_PREFIX,
+    LOAD_PG_PORT,
+    STACK,
+    RedisServer,
+    get,
+    log,
+    pg_ctl,
+    pg_start,
+    prepare_cluster,
+    prepare_data,
+)
+from traffic import describe, make_keys, status_counts, write_urls, wrk
 
-ROOT = Path(__file__).resolve().parents[2]
-HERE = Path(__file__).resolve().parent
-DATA = ROOT / "bench" / "data"
-sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/
 from generate_offers import generate  # noqa: E402
+from harness import load_average, pg_ready, require  # noqa: E402
 
-PG_DIR = DATA / "load-pg"
-PG_PORT, REDIS_PORT, HTTP_PORT = 5440, 6390, 8790
-HOST = "127.0.0.1"
-DB = "portal_load"
-SOURCE_DB = "portal_bench_pages"  # on the machine's main cluster, port 5432; read only
-DSN = f"postgres://postgres@{HOST}:{PG_PORT}/{DB}"
 IMPORT_ROWS = 100_000
-IMPORT_PREFIX = "load-"  # offer ids of the offers each load run imports (removed at setup)
-SECRET_KEY = secrets.token_urlsafe(64)
-
-
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
-
-
-def env() -> dict:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portal.settings.production",
-        "DATABASE_URL": DSN,
-        "REDIS_URL": f"redis://{HOST}:{REDIS_PORT}/0",
-        "SECRET_KEY": SECRET_KEY,
-        "ALLOWED_HOSTS": HOST,
-        "SECURE_SSL_REDIRECT": "false",
-        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-        "LOG_LEVEL": "ERROR",
-        "PYTHONPATH": str(ROOT),
-    }
-
-
-def manage(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env(), capture_output=True, text=True
-    )
-    if check and done.returncode != 0:
-        sys.exit(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr[-3000:]}")
-    return done
-
-
-# --- The stack: its own PostgreSQL cluster and Redis server -------------------------------
-
-
-def as_postgres(command: list[str]) -> list[str]:
-    """initdb and pg_ctl refuse to run as root: run them as the postgres user then."""
-    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
-
-
-def pg_ctl(action: str, *extra: str) -> None:
-    subprocess.run(
-        as_postgres(["pg_ctl", "-D", str(PG_DIR / "data"), "-l", str(PG_DIR / "log"),
-                     "-w", "-t", "60", *extra, action]),
-        check=True, capture_output=True,
-    )  # fmt: skip
-
-
-def pg_start() -> None:
-    options = f"-p {PG_PORT} -k /tmp -c listen_addresses={HOST} -c max_connections=100"
-    pg_ctl("start", "-o", options)
-
-
-def pg_running() -> bool:
-    return subprocess.run(["pg_isready", "-q", "-h", HOST, "-p", str(PG_PORT)]).returncode == 0
-
-
-def psql(sql: str, *, port: int = PG_PORT, database: str = "postgres") -> str:
-    done = subprocess.run(
-        ["psql", "-h", HOST, "-p", str(port), "-U", "postgres", "-d", database, "-Atqc", sql],
-        check=True, capture_output=True, text=True,
-    )  # fmt: skip
-    return done.stdout.strip()
-
-
-def prepare_cluster() -> None:
-    if not (PG_DIR / "data" / "PG_VERSION").exists():
-        log(f"Creating a PostgreSQL cluster for the load runs in {PG_DIR.relative_to(ROOT)}")
-        PG_DIR.mkdir(parents=True, exist_ok=True)
-        if os.geteuid() == 0:
-            shutil.chown(PG_DIR, "postgres")
-        subprocess.run(
-            as_postgres(["initdb", "-D", str(PG_DIR / "data"), "-U", "postgres",
-                         "--auth=trust", "-E", "UTF8"]),
-            check=True, capture_output=True,
-        )  # fmt: skip
-    if not pg_running():
-        pg_start()
-    if psql(f"SELECT 1 FROM pg_database WHERE datname = '{DB}'") != "1":
-        if psql(f"SELECT 1 FROM pg_database WHERE datname = '{SOURCE_DB}'", port=5432) != "1":
-            sys.exit(f"{SOURCE_DB} is missing on port 5432: run bench/bench_pages.py once first.")
-        log(f"Copying {SOURCE_DB} into the load cluster (pg_dump | pg_restore)")
-        psql(f"CREATE DATABASE {DB}")
-        dump = subprocess.Popen(
-            ["pg_dump", "-h", HOST, "-p", "5432", "-U", "postgres", "-Fc", "-Z0", SOURCE_DB],
-            stdout=subprocess.PIPE,
-        )
-        subprocess.run(
-            ["pg_restore", "-h", HOST, "-p", str(PG_PORT), "-U", "postgres", "-d", DB,
-             "--no-owner"],
-            stdin=dump.stdout, check=True,
-        )  # fmt: skip
-        dump.wait()
-
-
-def prepare_data() -> None:
-    manage("migrate", "--noinput", "-v0")
-    stale = int(psql(f"SELECT count(*) FROM salaries_offer WHERE offer_id LIKE '{IMPORT_PREFIX}%'",
-                     database=DB))  # fmt: skip
-    articles = int(psql("SELECT count(*) FROM articles_articlepage", database=DB))
-    if stale:
-        log(f"Removing the {stale:,} offers a previous load run imported")
-        psql(
-            "DELETE FROM salaries_offertechnology WHERE offer_id IN (SELECT id FROM "
-            f"salaries_offer WHERE offer_id LIKE '{IMPORT_PREFIX}%'); "
-            f"DELETE FROM salaries_offer WHERE offer_id LIKE '{IMPORT_PREFIX}%'",
-            database=DB,
-        )
-    if not articles:
-        log("Publishing the demo articles (load_demo_data --offers 0)")
-        manage("load_demo_data", "--offers", "0")
-    if stale or not articles:
-        log("Computing the statistics of the starting set")
-        manage("compute_salary_stats")
-    manage("collectstatic", "--noinput", "-v0")
-
-
-class RedisServer:
-    def __init__(self):
-        self.process = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(REDIS_PORT), "--bind", HOST, "--save", "",
-             "--appendonly", "no", "--loglevel", "warning"],
-            stdout=subprocess.DEVNULL, start_new_session=True,
-        )  # fmt: skip
-        for _ in range(50):
-            ping = subprocess.run(["redis-cli", "-p", str(REDIS_PORT), "ping"], capture_output=True)
-            if ping.stdout.strip() == b"PONG":
-                return
-            time.sleep(0.1)
-        sys.exit(f"redis-server on port {REDIS_PORT} did not start")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-
-
-class Gunicorn:
-    def __init__(self, workers: int):
-        self.workers = workers
-        self.process = None
-
-    def __enter__(self):
-        self.process = subprocess.Popen(
-            [str(Path(sys.executable).with_name("gunicorn")), "-c", "gunicorn.conf.py",
-             "portal.wsgi:application"],
-            cwd=ROOT,
-            env={**env(), "WEB_CONCURRENCY": str(self.workers),
-                 "GUNICORN_BIND": f"{HOST}:{HTTP_PORT}", "GUNICORN_LOG_LEVEL": "warning"},
-            stdout=subprocess.DEVNULL, stderr=(DATA / "load-gunicorn.log").open("ab"),
-            start_new_session=True,
-        )  # fmt: skip
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if get("/healthz")[0] == 200:
-                    return self
-            except OSError:
-                pass
-            time.sleep(0.2)
-        self.__exit__()
-        sys.exit("gunicorn did not answer /healthz within 30 s")
-
-    def __exit__(self, *exc):
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=30)
-
-
-def get(path: str, headers: dict | None = None, timeout: float = 10):
-    conn = http.client.HTTPConnection(HOST, HTTP_PORT, timeout=timeout)
-    try:
-        conn.request("GET", path, headers={"Host": HOST, **(headers or {})})
-        response = conn.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        conn.close()
-
-
-# --- Traffic ----------------------------------------------------------------------------
-
-
-def make_keys(count: int) -> list[str]:
-    keys = []
-    for number in range(count):
-        out = manage("create_partner_key", f"Load partner {number}", "--rate", "999999999/hour")
-        keys.append(out.stdout.split()[-1])
-    return keys
-
-
-def write_urls(path: Path) -> int:
-    """The traffic mix, as weighted lines: salary pages 40%, the API 30% (with keys),
-    articles and the home page 15%, the explorer 10%, specialization pages 5%, and 2% more
-    API lists with a ``min_offers`` never asked for (always built from the database)."""
-    rows = [
-        line.split("|")
-        for line in psql(
-            "SELECT coalesce(s.slug, 'all'), coalesce(t.slug, 'all'), st.year "
-            "FROM salaries_salarystat st "
-            "LEFT JOIN salaries_specialization s ON s.id = st.specialization_id "
-            "LEFT JOIN salaries_technology t ON t.id = st.technology_id "
-            "WHERE st.offers >= 5",
-            database=DB,
-        ).splitlines()
-    ]
-    specs = sorted({spec for spec, _, _ in rows})
-    years = sorted({int(year) for _, _, year in rows})
-    articles = psql(
-        "SELECT p.url_path FROM wagtailcore_page p JOIN articles_articlepage a "
-        "ON a.page_ptr_id = p.id WHERE p.live",
-        database=DB,
-    ).splitlines()
-    rng = random.Random(7)
-    pages = [f"/salaries/{s}/{t}/{y}/" for s, t, y in rows]
-    api = [f"KEY /api/v1/stats/{s}/{t}/{y}/" for s, t, y in rows]
-    api += [f"KEY /api/v1/stats/?specialization={s}&year={y}" for s in specs for y in years]
-    api += ["KEY /api/v1/specializations/", "KEY /api/v1/technologies/"]
-    # Articles are served under the home page: the tree's url_path starts at the root.
-    editorial = ["/", "/articles/"] + ["/" + p.strip("/").split("/", 1)[1] + "/" for p in articles]
-    explorer = ["/salaries/"] + [f"/salaries/?year={y}" for y in years]
-    explorer += [f"/salaries/?specialization={s}&ordering=-median" for s in specs]
-    spec_pages = [f"/salaries/{s}/" for s in specs]
-    # A min_offers value never asked for before (mixed.lua adds it): the list misses the
-    # cache and is built from the database.
-    uncached = [f"BUST /api/v1/stats/?year={y}" for y in years]
-    lines = (
-        rng.choices(pages, k=400)
-        + rng.choices(api, k=300)
-        + rng.choices(editorial, k=150)
-        + rng.choices(explorer, k=100)
-        + rng.choices(spec_pages, k=50)
-        + rng.choices(uncached, k=20)
-    )
-    path.write_text("\n".join(lines) + "\n")
-    return len(set(lines))
-
-
-def wrk(urls: Path, keys: list[str], *, duration: int, connections: int) -> dict:
-    command = [
-        "wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s",
-        "-s", str(HERE / "mixed.lua"), f"http://{HOST}:{HTTP_PORT}", "--", str(urls),
-        ",".join(keys),
-    ]  # fmt: skip
-    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-
-    def percentile(name: str) -> float:
-        value, unit = re.search(rf"^\s+{name}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
-        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-
-    statuses = Counter()
-    for part in re.search(r"^STATUS ?(.*)$", out, re.M).group(1).split():
-        code, count = part.split("=")
-        statuses[int(code)] += int(count)
-    socket_errors = re.search(r"Socket errors: (.*)", out)
-    return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        "requests": int(re.search(r"(\d+) requests in", out).group(1)),
-        "p50": percentile("50"),
-        "p90": percentile("90"),
-        "p99": percentile("99"),
-        "statuses": statuses,
-        "socket_errors": socket_errors.group(1) if socket_errors else "",
-    }
-
-
-def describe(result: dict) -> str:
-    codes = ", ".join(f"{code}: {n:,}" for code, n in sorted(result["statuses"].items()))
-    return (
-        f"{result['requests']:,} requests, {result['rps']:,.0f} req/s, p50 {result['p50']:.1f} ms,"
-        f" p90 {result['p90']:.1f} ms, p99 {result['p99']:.1f} ms; statuses {codes}"
-        + (f"; socket errors: {result['socket_errors']}" if result["socket_errors"] else "")
-    )
-
-
-# --- Consistency: no response mixes two statistics runs -----------------------------------
-
-
-class Snapshots(threading.Thread):
-    """Polls the published rows of the sampled specializations; the table only changes
-    when a run commits, so each poll (one statement) sees exactly one run."""
-
-    def __init__(self, specs: list[str]):
-        super().__init__(daemon=True)
-        self.specs = specs
-        self.runs: dict[int, dict] = {}  # run id -> {"computed_at": ts, "rows": {...}}
-        self.mixed_polls = 0
-        self.stop = threading.Event()
-
-    def poll(self, conn) -> None:
-        rows = conn.execute(
-            "SELECT st.run_id, coalesce(s.slug, 'all'), coalesce(t.slug, 'all'), st.year, "
-            "st.offers, st.candidates, st.median, st.computed_at "
-            "FROM salaries_salarystat st "
-            "LEFT JOIN salaries_specialization s ON s.id = st.specialization_id "
-            "LEFT JOIN salaries_technology t ON t.id = st.technology_id "
-            "WHERE s.slug = ANY(%s)",
-            [self.specs],
-        ).fetchall()
-        runs = {row[0] for row in rows}
-        if len(runs) != 1:
-            self.mixed_polls += len(runs) > 1
-            return
-        run = runs.pop()
-        if run not in self.runs:
-            self.runs[run] = {
-                "computed_at": rows[0][7],
-                "rows": {(r[1], r[2], r[3]): (r[4], r[5], r[6]) for r in rows},
-            }
-            log(f"  published set now: statistics run #{run} ({len(rows)} sampled rows)")
-
-    def run(self) -> None:
-        conn = psycopg.connect(DSN, autocommit=True)
-        while not self.stop.is_set():
-            self.poll(conn)
-            time.sleep(0.2)
-        self.poll(conn)
-        conn.close()
-
-
-def _number(text: str) -> int:
-    return int(text.replace(",", ""))
-
-
-PAGE_MAIN = re.compile(
-    r"received ([\d,]+) job offers?, at a median salary expectation of <strong>\$([\d,]+)<"
-)
-PAGE_TREND = re.compile(
-    r'<tr(?: class="is-current")?><th scope="row">(\d{4})</th><td class="num">([\d,]+)</td>'
-    r'<td class="num">(?:\$([\d,]+))?'
-)
-
-
-class Sampler(threading.Thread):
-    """Fetches salary pages, slice details and a list, cached and uncached, in a loop;
-    keeps what each response says and the run its figures claim."""
-
-    def __init__(self, slices: list[tuple[str, str, int]], key: str, seed: int):
-        super().__init__(daemon=True)
-        self.slices = slices
-        self.key = key
-        self.rng = random.Random(seed)
-        self.samples: list[dict] = []
-        self.failures = Counter()
-        self.stop = threading.Event()
-
-    def run(self) -> None:
-        counter = 0
-        while not self.stop.is_set():
-            counter += 1
-            spec, tech, year = self.rng.choice(self.slices)
-            kind = self.rng.choice(("page", "detail", "list"))
-            headers = {"Authorization": f"Api-Key {self.key}"}
-            # Pages and details come as served (cached, or rendered after each run); every
-            # other list asks for a min_offers value seldom seen, so it is built afresh.
-            # (Junk query strings no longer miss: cache keys ignore unread parameters.)
-            if kind == "page":
-                path = f"/salaries/{spec}/{tech}/{year}/"
-            elif kind == "detail":
-                path = f"/api/v1/stats/{spec}/{tech}/{year}/"
-            else:
-                path = f"/api/v1/stats/?specialization={spec}&year={year}&page_size=500"
-                path += f"&min_offers={counter % 997}" if counter % 2 else ""
-            try:
-                status, got, body = get(path, headers if kind != "page" else None)
-            except OSError as error:
-                self.failures[type(error).__name__] += 1
-                continue
-            if status != 200:
-                self.failures[status] += 1
-                continue
-            self.samples.append(
-                {"kind": kind, "slice": (spec, tech, year), "headers": got, "body": body}
-            )
-
-
-def check_sample(sample: dict, runs: dict[int, dict]) -> tuple[int | None, list[str]]:
-    """The run a response's figures claim, and every figure that does not belong to it."""
-    by_time = {int(run["computed_at"].timestamp()): number for number, run in runs.items()}
-    spec, tech, year = sample["slice"]
-    problems = []
-    if sample["kind"] == "page":
-        html = sample["body"].decode()
-        claimed = by_time.get(int(parsedate_to_datetime(sample["headers"]["Last-Modified"])
-                                  .timestamp()))  # fmt: skip
-        if claimed is None:
-            return None, ["Last-Modified names no published run"]
-        rows = runs[claimed]["rows"]
-        main = PAGE_MAIN.search(html)
-        offers, _, median = rows[(spec, tech, year)]
-        if (_number(main.group(1)), _number(main.group(2))) != (offers, median):
-            problems.append(f"headline {main.groups()} vs run #{claimed} {(offers, median)}")
-        trend = PAGE_TREND.findall(html)
-        if not trend:
-            problems.append("no trend rows found on the page")
-        for trend_year, trend_offers, trend_median in trend:
-            want = rows.get((spec, tech, int(trend_year)))
-            got = (_number(trend_offers), _number(trend_median) if trend_median else None)
-            if want is None or got != (want[0], want[2]):
-                problems.append(f"trend {trend_year} {got} vs run #{claimed} {want}")
-        return claimed, problems
-    data = json.loads(sample["body"])
-    items = [data] if sample["kind"] == "detail" else data["results"]
-    stamps = {datetime.fromisoformat(item["computed_at"].replace("Z", "+00:00")).timestamp()
-              for item in items}  # fmt: skip
-    if sample["kind"] == "list":  # the list's own citation, read in a query of its own
-        stamps.add(datetime.fromisoformat(data["computed_at"].replace("Z", "+00:00")).timestamp())
-    if len(stamps) != 1:
-        return None, [f"items computed at {len(stamps)} different times"]
-    claimed = by_time.get(int(stamps.pop()))
-    if claimed is None:
-        return None, ["computed_at names no published run"]
-    rows = runs[claimed]["rows"]
-    for item in items:
-        want = rows.get((item["specialization"], item["technology"], item["year"]))
-        got = (item["offers"], item["candidates"], item["median"])
-        if want != got:
-            problems.append(f"{item['specialization']}/{item['technology']}: {got} vs {want}")
-    return claimed, problems
-
-
-def label_lag(sample: dict, claimed: int | None) -> bool:
-    """An API answer whose ETag names the generation before the run its figures are from:
-    the generation was read before the run committed, the figures after."""
-    etag = re.match(r'"g(\d+)-', sample["headers"].get("ETag", ""))
-    return bool(etag and claimed is not None and int(etag.group(1)) != claimed)
 
 
 # --- Phases -------------------------------------------------------------------------------
@@ -525,11 +98,11 @@ def timed_job(timeline: list, name: str, *args: str) -> threading.Thread:
     def run():
         started = time.monotonic()
         timeline.append((started, f"{name} started"))
-        done = manage(*args, check=False)
+        done = STACK.run(*args)
         summary = (done.stdout.strip().splitlines() or [""])[-1][:160]
         state = "finished" if done.returncode == 0 else f"FAILED ({done.stderr[-300:]})"
-        timeline.append((time.monotonic(), f"{name} {state} in "
-                         f"{time.monotonic() - started:.1f} s: {summary}"))  # fmt: skip
+        took = time.monotonic() - started
+        timeline.append((time.monotonic(), f"{name} {state} in {took:.1f} s: {summary}"))
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
@@ -539,13 +112,12 @@ def timed_job(timeline: list, name: str, *args: str) -> threading.Thread:
 def phase_load(urls: Path, keys: list[str], args) -> bool:
     slices = [
         tuple(line.split("|")[:2]) + (int(line.split("|")[2]),)
-        for line in psql(
+        for line in STACK.psql(
             "SELECT s.slug, t.slug, st.year FROM salaries_salarystat st "
             "JOIN salaries_specialization s ON s.id = st.specialization_id "
             "JOIN salaries_technology t ON t.id = st.technology_id "
             "WHERE st.year >= 2024 AND st.median IS NOT NULL "
-            "ORDER BY st.offers DESC LIMIT 6",
-            database=DB,
+            "ORDER BY st.offers DESC LIMIT 6"
         ).splitlines()
     ]
     snapshots = Snapshots(sorted({spec for spec, _, _ in slices}))
@@ -553,8 +125,10 @@ def phase_load(urls: Path, keys: list[str], args) -> bool:
     samplers = [Sampler(slices, keys[0], seed) for seed in range(2)]
     path = import_file()
     timeline: list[tuple[float, str]] = []
-    log(f"Load: {args.connections} connections for {args.duration} s, mixed traffic; "
-        f"import of {IMPORT_ROWS:,} offers and two statistics runs during it")  # fmt: skip
+    log(
+        f"Load: {args.connections} connections for {args.duration} s, mixed traffic; "
+        f"import of {IMPORT_ROWS:,} offers and two statistics runs during it"
+    )
     for sampler in samplers:
         sampler.start()
     begin = time.monotonic()
@@ -604,14 +178,17 @@ def phase_load(urls: Path, keys: list[str], args) -> bool:
     socket_errors = "; ".join(r["socket_errors"] for r in everything if r["socket_errors"])
     log(f"Load result, first {args.duration} s: " + describe(result))
     if overtime:
-        log(f"  then {len(overtime)} × 10 s until the jobs finished: "
+        log(
+            f"  then {len(overtime)} × 10 s until the jobs finished: "
             f"{sum(r['requests'] for r in overtime):,} requests, "
             f"{statistics.fmean(r['rps'] for r in overtime):,.0f} req/s, "
             f"p99 up to {max(r['p99'] for r in overtime):.1f} ms; statuses "
-            + ", ".join(f"{c}: {n:,}" for c, n in sorted(
-                sum((r["statuses"] for r in overtime), Counter()).items())))  # fmt: skip
-    log(f"  runs published during the load: {sorted(snapshots.runs)}; "
-        f"{snapshots.mixed_polls} polls saw two runs at once")  # fmt: skip
+            + status_counts(sum((r["statuses"] for r in overtime), Counter()))
+        )
+    log(
+        f"  runs published during the load: {sorted(snapshots.runs)}; "
+        f"{snapshots.mixed_polls} polls saw two runs at once"
+    )
     log(
         f"  consistency: {len(samples):,} sampled responses ("
         + ", ".join(f"run #{run}: {n:,}" for run, n in sorted(per_run.items(), key=str))
@@ -619,8 +196,10 @@ def phase_load(urls: Path, keys: list[str], args) -> bool:
     )
     for problem in bad[:10]:
         log(f"    {problem}")
-    log(f"  API answers whose ETag names the previous generation (figures all of the new "
-        f"run): {len(lagging)}")  # fmt: skip
+    log(
+        f"  API answers whose ETag names the previous generation (figures all of the new "
+        f"run): {len(lagging)}"
+    )
     for lag in lagging[:5]:
         log(f"    {lag}")
     if late:
@@ -655,18 +234,17 @@ class Probe(threading.Thread):
 
 
 def phase_fault(kind: str, urls: Path, keys: list[str], redis_server: RedisServer, args) -> bool:
-    spec, tech, year = psql(
-        "SELECT s.slug, t.slug, st.year FROM salaries_salarystat st "
-        "JOIN salaries_specialization s ON s.id = st.specialization_id "
-        "JOIN salaries_technology t ON t.id = st.technology_id "
-        "ORDER BY st.year DESC, st.offers DESC LIMIT 1",
-        database=DB,
-    ).split("|")
+    spec, tech, year = STACK.busiest_slice()
     page = f"/salaries/{spec}/{tech}/{year}/"
+    # The salary page reads no parameter, so a query string would share its cached entry:
+    # the uncached page is the explorer with a min_offers never asked for (ending in 1 in
+    # the Redis run, 2 in the PostgreSQL run), rendered from the database every time.
+    uncached = f"/salaries/?specialization={spec}&year={year}&min_offers={{n}}"
+    uncached += "1" if kind == "redis" else "2"
     probe = Probe(
         [
             ("cached page", page, None),
-            ("uncached page", page + f"?probe={kind}-{{n}}", None),
+            ("uncached page", uncached, None),
             (
                 "API slice",
                 f"/api/v1/stats/{spec}/{tech}/{year}/",
@@ -693,8 +271,10 @@ def phase_fault(kind: str, urls: Path, keys: list[str], redis_server: RedisServe
             pg_start()
         marks["started"] = time.monotonic()
 
-    log(f"Fault run ({kind}): {args.connections} connections for {args.fault_duration} s; "
-        f"{kind} stopped at t+{down_at:.0f} s, started at t+{up_at:.0f} s")  # fmt: skip
+    log(
+        f"Fault run ({kind}): {args.connections} connections for {args.fault_duration} s; "
+        f"{kind} stopped at t+{down_at:.0f} s, started at t+{up_at:.0f} s"
+    )
     begin = time.monotonic()
     probe.start()
     faulting = threading.Thread(target=fault, daemon=True)
@@ -750,22 +330,20 @@ def phase_fault(kind: str, urls: Path, keys: list[str], redis_server: RedisServe
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--phases", default="load,redis,postgres",
-                        help="Comma-separated: load, redis, postgres.")  # fmt: skip
+    parser.add_argument(
+        "--phases", default="load,redis,postgres", help="Comma-separated: load, redis, postgres."
+    )
     parser.add_argument("--duration", type=int, default=60, help="Seconds of the load run.")
     parser.add_argument("--fault-duration", type=int, default=40, help="Seconds of a fault run.")
     parser.add_argument("--connections", type=int, default=64, help="Concurrent connections.")
     parser.add_argument("--workers", type=int, default=5, help="gunicorn workers (sync).")
     args = parser.parse_args()
     phases = [p.strip() for p in args.phases.split(",") if p.strip()]
-    for tool in ("wrk", "redis-server", "pg_ctl", "initdb", "pg_dump"):
-        if not shutil.which(tool):
-            sys.exit(f"{tool} is not installed (see the docstring)")
+    require("wrk", "redis-server", "pg_ctl", "initdb", "pg_dump")
     DATA.mkdir(parents=True, exist_ok=True)
-    log("load average at the start (1, 5, 15 min): "
-        + ", ".join(f"{v:.1f}" for v in os.getloadavg()))  # fmt: skip
+    log(f"load average at the start (1, 5, 15 min): {load_average()}")
 
-    cluster_was_running = pg_running()
+    cluster_was_running = pg_ready(LOAD_PG_PORT)
     prepare_cluster()
     redis_server = RedisServer()
     redis_server.start()
@@ -775,10 +353,12 @@ def main() -> None:
         keys = make_keys(4)
         urls = DATA / "load-urls.txt"
         distinct = write_urls(urls)
-        offers = int(psql("SELECT count(*) FROM salaries_offer", database=DB))
-        log(f"{offers:,} offers; {distinct:,} distinct URLs in the mix; gunicorn "
-            f"{args.workers} sync workers on {HOST}:{HTTP_PORT}")  # fmt: skip
-        with Gunicorn(args.workers):
+        offers = int(STACK.psql("SELECT count(*) FROM salaries_offer"))
+        log(
+            f"{offers:,} offers; {distinct:,} distinct URLs in the mix; gunicorn "
+            f"{args.workers} sync workers on {HOST}:{HTTP_PORT}"
+        )
+        with STACK.server(args.workers, log=DATA / "load-gunicorn.log"):
             # Not measured: fill the page and API caches as a running site has them.
             wrk(urls, keys, duration=5, connections=args.connections)
             if "load" in phases:
@@ -786,13 +366,12 @@ def main() -> None:
             for kind in ("redis", "postgres"):
                 if kind in phases:
                     verdicts[kind] = phase_fault(kind, urls, keys, redis_server, args)
-        psql("DELETE FROM salaries_partnerapikey WHERE name LIKE 'Load partner%'", database=DB)
+        STACK.psql("DELETE FROM salaries_partnerapikey WHERE name LIKE 'Load partner%'")
     finally:
         redis_server.stop()
-        if not cluster_was_running and pg_running():
+        if not cluster_was_running and pg_ready(LOAD_PG_PORT):
             pg_ctl("stop", "-m", "fast")  # the data stay in bench/data/load-pg for next time
-    log("load average at the end (1, 5, 15 min): "
-        + ", ".join(f"{v:.1f}" for v in os.getloadavg()))  # fmt: skip
+    log(f"load average at the end (1, 5, 15 min): {load_average()}")
     for name, passed in verdicts.items():
         log(f"{name:9} {'PASS' if passed else 'FAIL'}")
     sys.exit(0 if all(verdicts.values()) else 1)
