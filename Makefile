@@ -9,7 +9,7 @@ PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= portal.settings.dev
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo run serve migrate test test-fast lint format bench load check audit
+.PHONY: help install demo run worker serve migrate test test-fast lint format bench load check audit
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}'
@@ -25,13 +25,22 @@ install: $(VENV)/.installed ## Create .venv and install the project with its dev
 migrate: install ## Apply database migrations
 	$(PY) manage.py migrate --noinput
 
-demo: migrate ## Install, migrate, load demo data and statistics, then serve on 127.0.0.1:8000
-	$(PY) manage.py prepare_demo --url http://$(HOST):$(PORT)
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+# The development server and, beside it, the background worker that sends mail (printed to
+# the console in dev); Ctrl-C stops both.
+WORKER := $(PY) manage.py db_worker --backend background --queue-name '*' --no-reload
 
-run: migrate ## Serve the development site without touching the data
-	$(PY) manage.py runserver $(HOST):$(PORT)
+demo: migrate ## Install, migrate, load demo data and statistics, then serve on 127.0.0.1:8000 with the mail worker
+	$(PY) manage.py prepare_demo --url http://$(HOST):$(PORT)
+	@echo "Serving on http://$(HOST):$(PORT)/ with the background worker (Ctrl-C stops both)"
+	@$(WORKER) & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(PY) manage.py runserver $(HOST):$(PORT)
+
+run: migrate ## Serve the development site and the mail worker without touching the data
+	@$(WORKER) & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: migrate ## Run the background worker alone (newsletter mail, confirmations)
+	$(WORKER)
 
 serve: install ## Serve with gunicorn and production settings (set SECRET_KEY, DATABASE_URL, REDIS_URL)
 	@for var in SECRET_KEY DATABASE_URL REDIS_URL; do \

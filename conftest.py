@@ -30,6 +30,36 @@ def _clear_cache():
 
 
 @pytest.fixture
+def run_tasks(monkeypatch):
+    """Run the background tasks queued so far, as the real worker does
+    (``db_worker --backend background --batch``), in this process and this test's
+    transaction; returns how many tasks ran."""
+    from django.core.management import call_command
+    from django_tasks_db.management.commands import db_worker
+    from django_tasks_db.models import DBTaskResult
+
+    # The worker drops database connections that a request would; inside a test's
+    # transaction that would be this test's own connection.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run() -> int:
+        before = DBTaskResult.objects.exclude(status="READY").count()
+        call_command(
+            "db_worker",
+            "--backend=background",
+            "--queue-name=*",
+            "--batch",
+            "--no-startup-delay",
+            "--no-reload",
+            "--interval=0",
+            verbosity=0,
+        )
+        return DBTaskResult.objects.exclude(status="READY").count() - before
+
+    return run
+
+
+@pytest.fixture
 def catalogue():
     """A small catalogue named like the real one: Back-End and Front-End, Flask and friends."""
     back_end = SpecializationFactory(

@@ -4,7 +4,8 @@ migrations create, published through a revision as an editor's "Publish" does.""
 import factory
 import wagtail_factories
 
-from articles.models import ArticleIndexPage, ArticlePage, HomePage
+from articles.models import ArticleIndexPage, ArticlePage, HomePage, Subscriber
+from articles.newsletter.models import NewsletterIssue
 
 
 class ArticleIndexPageFactory(wagtail_factories.PageFactory):
@@ -47,3 +48,46 @@ class ArticlePageFactory(wagtail_factories.PageFactory):
         if self.live:
             revision.publish()
         self.refresh_from_db()
+
+
+class SubscriberFactory(factory.django.DjangoModelFactory):
+    """A confirmed subscriber; ``topics`` takes a list of technologies (none: everything)."""
+
+    class Meta:
+        model = Subscriber
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"reader{n}@example.com")
+    token = factory.Sequence(lambda n: f"token-{n:04d}")
+    status = Subscriber.Status.CONFIRMED
+
+    @factory.post_generation
+    def topics(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.topics.set(extracted)
+
+
+class NewsletterIssueFactory(factory.django.DjangoModelFactory):
+    """An issue with a paragraph; ``body`` takes StreamField's stored form, ``topics`` a
+    list of technologies. A first revision is saved, as the admin does."""
+
+    class Meta:
+        model = NewsletterIssue
+        skip_postgeneration_save = True
+
+    subject = factory.Sequence(lambda n: f"Issue {n}")
+    intro = "This month in salaries."
+    body = factory.LazyFunction(
+        lambda: [{"type": "text", "value": "<p>Flask medians moved up.</p>"}]
+    )
+
+    @factory.post_generation
+    def topics(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.topics.set(extracted)
+            self.save()
+
+    @factory.post_generation
+    def revision(self, create, extracted, **kwargs):
+        if create:
+            self.save_revision()

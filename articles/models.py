@@ -288,6 +288,7 @@ class Subscriber(models.Model):
         PENDING = "pending", "Waiting for confirmation"
         CONFIRMED = "confirmed", "Subscribed"
         UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+        BOUNCED = "bounced", "Address refused (hard bounce)"
 
     email = models.EmailField(unique=True)
     topics = models.ManyToManyField(
@@ -312,3 +313,13 @@ class Subscriber(models.Model):
     @property
     def topic_names(self) -> str:
         return ", ".join(topic.name for topic in self.topics.all()) or "Everything"
+
+
+# The newsletter's issues, sends and deliveries live in their own module.
+from articles.newsletter.models import (  # noqa: E402, F401
+    Delivery,
+    FigureSnapshot,
+    NewsletterIssue,
+    NewsletterSend,
+    SendingLease,
+)

@@ -2,7 +2,8 @@
 
 from django.urls import include, path
 
-from articles import feeds, newsletter, views
+from articles import feeds, views
+from articles.newsletter import views as newsletter
 
 newsletter_patterns = (
     [

@@ -1,10 +1,14 @@
-"""Editors' admin: subscribers under a Newsletter menu, with search and CSV export."""
+"""Editors' admin: the Newsletter menu (issues, subscribers with search and CSV export) and
+the dashboard's panels."""
 
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
+from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
+from articles.dashboard import dashboard_panels
 from articles.models import Subscriber
+from articles.newsletter.admin import NewsletterIssueViewSet
 from portal import spreadsheets
 
 
@@ -29,11 +33,8 @@ class SubscriberIndexView(IndexView):
 class SubscriberViewSet(SnippetViewSet):
     model = Subscriber
     index_view_class = SubscriberIndexView
-    icon = "mail"
-    menu_label = "Newsletter"
-    menu_name = "newsletter"
-    menu_order = 310
-    add_to_admin_menu = True
+    icon = "group"
+    menu_label = "Subscribers"
     list_display = ["email", "status", "topic_names", "created_at", "confirmed_at"]
     list_filter = ["status"]
     list_export = ["email", "status", "topic_names", "created_at", "confirmed_at"]
@@ -46,4 +47,17 @@ class SubscriberViewSet(SnippetViewSet):
     panels = [FieldPanel("email"), FieldPanel("status"), FieldPanel("topics")]
 
 
-register_snippet(SubscriberViewSet)
+class NewsletterViewSetGroup(SnippetViewSetGroup):
+    items = (NewsletterIssueViewSet, SubscriberViewSet)
+    menu_icon = "mail"
+    menu_label = "Newsletter"
+    menu_name = "newsletter"
+    menu_order = 310
+
+
+register_snippet(NewsletterViewSetGroup)
+
+
+@hooks.register("construct_homepage_panels")
+def _dashboard(request, panels) -> None:
+    panels[:0] = dashboard_panels(request)

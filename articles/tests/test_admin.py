@@ -255,3 +255,16 @@ def test_catalogue_choosers_search_by_name(admin_client, catalogue):
     assert "Flask" in html and "Django" not in html
     modal = admin_client.get(reverse(viewset.get_url_name("choose")))
     assert 'name="q"' in modal.json()["html"]
+
+
+def test_the_admin_login_and_header_say_the_sites_name_not_wagtail(client, admin_client):
+    login = client.get("/admin/login/").content.decode()
+    assert "<h1>Sign in to DevSalaries</h1>" in login
+    assert "Wagtail" not in re.search(r"<title>(.*?)</title>", login, re.S)[1]
+    assert "DevSalaries" in re.search(r"<title>(.*?)</title>", login, re.S)[1]
+    assert "Sign in to Wagtail" not in login
+    home = admin_client.get("/admin/").content.decode()
+    title = re.search(r"<title>(.*?)</title>", home, re.S)[1]
+    assert "DevSalaries" in title and "Wagtail" not in title
+    logo = re.search(r"<template data-wagtail-sidebar-branding-logo>(.*?)</template>", home, re.S)
+    assert "DevSalaries" in logo[1]

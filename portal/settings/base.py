@@ -64,6 +64,9 @@ LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 # Where to report a vulnerability (/.well-known/security.txt, RFC 9116): a mailto: or https:
 # URI. Empty: security@ the host the request came to.
 SECURITY_CONTACT = env.str("SECURITY_CONTACT", default="")
+# The newsletter: how many mails a minute the background worker hands to the SMTP server
+# (the provider's limit), across every worker.
+NEWSLETTER_RATE_PER_MINUTE = env.int("NEWSLETTER_RATE_PER_MINUTE", default=300)
 # Read here, applied by production.py only: development and the tests run without HTTPS,
 # SMTP or kept database connections, whatever the environment says.
 PRODUCTION_ENV = {
@@ -110,6 +113,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "corsheaders",
     "django_filters",
+    "django_tasks",
+    "django_tasks_db",
     "axes",
     "csp",
     "django.contrib.admin",
@@ -266,6 +271,27 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "txt", "xlsx", "zip"]
+
+# --- Background tasks (django-tasks with its database backend) ----------------------------
+# Wagtail's own small tasks (search and reference index) keep running inline ("default");
+# mail goes through the "background" backend: a row in the database that the worker
+# (`manage.py db_worker --backend background`, see docs/deploy.md) picks up.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "background": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
+# Sending: a worker holds the one sending lease while it mails, renewing it with every mail;
+# a worker that dies lets it lapse and the next run takes over after this many seconds.
+NEWSLETTER_LEASE_SECONDS = 60
+# One task run sends for at most this long, then queues its continuation, so confirmation
+# mails never wait long behind a large send.
+NEWSLETTER_TASK_SECONDS = 30
+# An SMTP failure is retried after 1, 2, 4, ... times this many seconds, this many attempts
+# in all, then recorded as failed.
+NEWSLETTER_RETRY_SECONDS = 60
+NEWSLETTER_MAX_ATTEMPTS = 5
+# An SMTP server that stops answering must not hold a worker forever.
+EMAIL_TIMEOUT = 30
 
 # --- REST framework (set once, here) ------------------------------------------------------
 REST_FRAMEWORK = {

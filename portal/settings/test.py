@@ -4,10 +4,14 @@
 PostgreSQL.
 """
 
+import os
+import tempfile
+from pathlib import Path
+
 from django.core.management.utils import get_random_secret_key
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY
+from .base import DATABASES, SECRET_KEY
 
 SECRET_KEY = SECRET_KEY or get_random_secret_key()
 DEBUG = False
@@ -21,3 +25,17 @@ CACHES = {
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# The newsletter's worker tests run a real worker process on the test database, so on
+# SQLite that database is a file (one per test run) rather than in memory.
+# The live server's threads then each have a connection of their own: transactions take the
+# write lock when they begin (rather than deadlock upgrading a read lock), and wait for it.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(
+        Path(tempfile.gettempdir()) / f"portal-test-{os.getpid()}.sqlite3"
+    )
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
+# Short enough that the kill-and-resume test takes seconds.
+NEWSLETTER_LEASE_SECONDS = 1
+NEWSLETTER_RETRY_SECONDS = 0.2

@@ -89,6 +89,17 @@ def test_load_demo_data_reports_the_catalogue_the_offers_and_the_articles():
     assert lines[2] == f"Demo articles: {len(ARTICLES)} published, 0 already there."
     assert Offer.objects.count() == 571
     assert ArticlePage.objects.live().count() == len(ARTICLES)
+    # The roles, one demo user each, the random password printed this once.
+    assert lines[3] == "Roles: Editors, Moderators, Administrators; demo users:"
+    for username in ("editor", "moderator", "administrator"):
+        [line] = [line for line in lines if line.split()[:1] == [username]]
+        password = line.split(" / ")[1].split()[0]
+        assert get_user_model().objects.get(username=username).check_password(password)
+        assert "shown only this once" in line
+    again = StringIO()
+    call_command("load_demo_data", "--offers", "0", stdout=again)
+    assert "shown only this once" not in again.getvalue()
+    assert "editor         (Editors; password as printed when made)" in again.getvalue()
 
 
 def test_load_demo_data_refuses_a_negative_count_and_writes_nothing():

@@ -18,6 +18,7 @@ from django.utils import timezone
 from salaries.disclosure import disclosure_rules
 from salaries.engine.aggregation import Aggregation, facts_rebuild
 from salaries.engine.cells import cells_compute
+from salaries.events import stats_published_send
 from salaries.generation import stats_generation_publish
 from salaries.models import SalaryStat, StatsRun
 from salaries.stats import DisclosureRules
@@ -135,6 +136,7 @@ def salary_stats_refresh(
         run.seconds = time.perf_counter() - clock
         run.save(update_fields=["finished_at", "slices", "offers", "seconds"])
         transaction.on_commit(stats_generation_publish)
+        transaction.on_commit(lambda: stats_published_send(run))
     years = sorted({row.year for row in rows})
     return RefreshSummary(
         run=run, years=years, slices=len(rows), offers=total_offers, seconds=run.seconds

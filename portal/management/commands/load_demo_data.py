@@ -1,6 +1,7 @@
 """``load_demo_data``: the demo catalogue, offers and articles, each written by its own
-service. Safe to run again: offers are updated, never doubled, and an article that already
-exists is left as the editors have it."""
+service, and the newsroom's roles with one demo user each. Safe to run again: offers are
+updated, never doubled, an article that already exists is left as the editors have it, and
+an existing user keeps their password."""
 
 import sys
 
@@ -9,6 +10,7 @@ from tqdm import tqdm
 
 from articles.demo import ARTICLES
 from articles.services import articles_publish
+from portal.roles import DEMO_USERS, demo_users_ensure
 from salaries.catalogue import catalogue_update
 from salaries.demo import SPECIALIZATIONS, TECHNOLOGIES, demo_offers
 from salaries.importer.service import offers_import
@@ -18,8 +20,9 @@ class Command(BaseCommand):
     help = (
         "Load deterministic demo data: specializations and technologies with names and "
         "descriptions, and offers for 2021-2025 (Back-End × Flask × 2024 has 571 offers "
-        "and a $7,707 median), then publish the demo articles. Run compute_salary_stats "
-        "afterwards."
+        "and a $7,707 median), then publish the demo articles and make the roles (Editors, "
+        "Moderators, Administrators) with one demo user each, whose random password is "
+        "printed once. Run compute_salary_stats afterwards."
     )
 
     def add_arguments(self, parser):
@@ -60,3 +63,14 @@ class Command(BaseCommand):
                 f"Demo articles: {published} published, {len(ARTICLES) - published} already there."
             )
         )
+
+        users = demo_users_ensure()
+        self.stdout.write("Roles: Editors, Moderators, Administrators; demo users:")
+        for username, password in users.items():
+            role = DEMO_USERS[username]
+            if password is None:
+                self.stdout.write(f"  {username:<14} ({role}; password as printed when made)")
+            else:
+                self.stdout.write(
+                    f"  {username:<14} / {password}   ({role}) <- shown only this once"
+                )

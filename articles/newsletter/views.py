@@ -1,27 +1,23 @@
-"""The newsletter: subscribe with double opt-in, confirm, unsubscribe.
+"""The newsletter's public pages: subscribe with double opt-in, confirm, unsubscribe.
 
 Articles and the home page carry a plain GET form that leads here, so the cached public
 pages hold no CSRF token or session; this page, never cached, carries the token for the
-POST. Every answer to a subscription is the same whether or not the address was known.
+POST. Every answer to a subscription is the same, in content and in time, whether or not
+the address was known: the request only queues the work (``services.subscription_request``).
 """
 
 from __future__ import annotations
 
-import secrets
-
 from django import forms
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from articles.models import Subscriber
+from articles.newsletter.services import subscriber_unsubscribe, subscription_request
 from portal.cache import cache_counter_hit
 from portal.client_address import client_address
 from portal.query import one_value
@@ -48,35 +44,6 @@ class SubscribeForm(forms.Form):
     website = forms.CharField(required=False, label="Leave this empty")
 
 
-def subscriber_subscribe(*, email: str, topics) -> None:
-    """Start (or restart) a subscription and email the confirmation link; an address
-    that is already confirmed gets a note with its unsubscribe link instead."""
-    email = email.strip().casefold()
-    with transaction.atomic():
-        subscriber, created = Subscriber.objects.select_for_update().get_or_create(
-            email=email, defaults={"token": secrets.token_urlsafe(32)}
-        )
-        if subscriber.status != Subscriber.Status.CONFIRMED:
-            subscriber.status = Subscriber.Status.PENDING
-            subscriber.save(update_fields=["status"])
-            subscriber.topics.set(topics)
-            template, subject = "newsletter/email_confirm.txt", "Confirm your subscription"
-        else:
-            template, subject = "newsletter/email_already.txt", "You are already subscribed"
-    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-    context = {
-        "confirm_url": base + reverse("newsletter:confirm", args=[subscriber.token]),
-        "unsubscribe_url": base + reverse("newsletter:unsubscribe", args=[subscriber.token]),
-        "site_name": settings.WAGTAIL_SITE_NAME,
-    }
-    send_mail(
-        f"{settings.WAGTAIL_SITE_NAME}: {subject}",
-        render_to_string(template, context),
-        None,
-        [subscriber.email],
-    )
-
-
 def _over_rate_limit(request: HttpRequest) -> bool:
     # The client's address as the API's throttles see it (behind a proxy, from
     # X-Forwarded-For as far as the configured number of proxies is trusted).
@@ -96,7 +63,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
             )
         if form.is_valid():
             if not form.cleaned_data["website"]:
-                subscriber_subscribe(
+                subscription_request(
                     email=form.cleaned_data["email"], topics=form.cleaned_data["topics"]
                 )
             return redirect("newsletter:thanks")
@@ -130,15 +97,17 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "newsletter/confirmed.html", {"subscriber": subscriber})
 
 
+@csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    """GET asks (mail scanners follow links, so it changes nothing); POST unsubscribes."""
+    """GET asks (mail scanners follow links, so it changes nothing); POST unsubscribes.
+
+    The POST needs no form token: the link's own token is the secret, and mail providers
+    send the one-click POST of RFC 8058 (``List-Unsubscribe=One-Click``) without cookies.
+    """
     subscriber = _subscriber(token)
     if request.method == "POST":
-        if subscriber.status != Subscriber.Status.UNSUBSCRIBED:
-            subscriber.status = Subscriber.Status.UNSUBSCRIBED
-            subscriber.unsubscribed_at = timezone.now()
-            subscriber.save(update_fields=["status", "unsubscribed_at"])
+        subscriber_unsubscribe(subscriber=subscriber)
         return render(request, "newsletter/unsubscribed.html")
     return render(request, "newsletter/unsubscribe.html", {"subscriber": subscriber})
