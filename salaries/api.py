@@ -14,7 +14,6 @@ from functools import partial
 from django.http import HttpRequest, HttpResponse
 from drf_spectacular.utils import (
     OpenApiExample,
-    OpenApiParameter,
     PolymorphicProxySerializer,
     extend_schema,
     extend_schema_view,
@@ -34,10 +33,11 @@ from salaries.api_docs import (
     SLICE_EXAMPLE,
     SLICE_PATH,
     SLUG,
+    YEAR_PATH,
     catalogue_schema,
 )
 from salaries.facets import FACETS, facets_from_query
-from salaries.filters import MAX_YEAR, MIN_YEAR, SalaryStatFilter
+from salaries.filters import SalaryStatFilter
 from salaries.renderers import (
     FACET_ENTRY_COLUMNS,
     STAT_COLUMNS,
@@ -144,12 +144,7 @@ class SalaryStatDetailView(PartnerAPIMixin, generics.RetrieveAPIView):
         tags=["stats"],
         parameters=[
             *SLICE_PATH,
-            OpenApiParameter(
-                "year",
-                {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
-                OpenApiParameter.PATH,
-                description=f"Calendar year, {MIN_YEAR} to {MAX_YEAR}.",
-            ),
+            YEAR_PATH,
             *FACET_PARAMETERS,
         ],
         responses={200: SalaryStatSerializer, 400: BAD_QUERY, 404: NOT_FOUND, **ERRORS},

@@ -8,6 +8,7 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 
 from salaries.facets import FACETS, OPENAPI
+from salaries.filters import MAX_YEAR, MIN_YEAR
 from salaries.schema import QUERY_ERRORS_REF
 from salaries.serializers import ErrorSerializer
 
@@ -163,6 +164,12 @@ SLICE_PATH = [
         description='Technology slug, or "all".',
     ),
 ]
+YEAR_PATH = OpenApiParameter(
+    "year",
+    {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
+    OpenApiParameter.PATH,
+    description=f"Calendar year, {MIN_YEAR} to {MAX_YEAR}.",
+)
 
 
 def catalogue_schema(serializer, noun: str):

@@ -14,8 +14,7 @@ from rest_framework.response import Response
 from portal.response_cache import params_of
 from salaries import selectors
 from salaries.api_base import PartnerAPIMixin
-from salaries.api_docs import BAD_QUERY, ERRORS, NOT_FOUND, SLICE_PATH
-from salaries.filters import MAX_YEAR, MIN_YEAR
+from salaries.api_docs import BAD_QUERY, ERRORS, NOT_FOUND, SLICE_PATH, YEAR_PATH
 from salaries.models import SalaryStat, Withheld
 from salaries.rank import SALARY_MAX, SALARY_MIN, SALARY_PARAM, percent_below, salary_param
 from salaries.slugs import slice_slug
@@ -74,12 +73,7 @@ class SalaryStatRankView(PartnerAPIMixin, generics.GenericAPIView):
         tags=["stats"],
         parameters=[
             *SLICE_PATH,
-            OpenApiParameter(
-                "year",
-                {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
-                OpenApiParameter.PATH,
-                description=f"Calendar year, {MIN_YEAR} to {MAX_YEAR}.",
-            ),
+            YEAR_PATH,
             OpenApiParameter(
                 SALARY_PARAM,
                 {"type": "integer", "minimum": SALARY_MIN, "maximum": SALARY_MAX},
