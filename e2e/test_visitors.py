@@ -164,7 +164,7 @@ def test_charts_fill_the_width_and_their_links_are_big_enough_to_tap(live_server
 def test_where_do_i_stand_answers_and_marks_the_chart(live_server, sized, market):
     sized.goto(live_server.url + SALARY_PAGE)
     sized.get_by_label("Your monthly salary expectation, in US dollars").fill("7000")
-    sized.get_by_role("button", name="Show").click()
+    sized.get_by_role("button", name="Show", exact=True).click()
     sized.wait_for_url("**/2024/?salary=7000*")
     answer = sized.locator(".rank__answer")
     assert answer.is_visible()

@@ -96,11 +96,17 @@ def test_breakdown_tables_show_every_entry_as_published(client, faceted):
     for heading in ("By English level", "Remote or office", "Top countries"):
         assert heading in text
     ua = faceted.by_country["UA"]
-    assert f"UA {ua['offers']:,} {ua['candidates']:,} ${ua['median']:,}" in text
+    per = f"{ua['offers'] / ua['candidates']:.1f}"
+    assert (
+        f"UA {ua['offers']:,} {ua['candidates']:,} ({per} offers per candidate) ${ua['median']:,}"
+        in text
+    )
     assert f'href="{PAGE}?country=UA"' in html
     malta = faceted.by_country["MT"]
     assert malta["withheld"] == "min_offers"
-    assert "MT 1 1 not enough data to publish (fewer than 5 offers)" in text
+    assert (
+        "MT 1 1 (1.0 offers per candidate) not enough data to publish (fewer than 5 offers)" in text
+    )
 
 
 def test_a_combination_matching_nothing_says_so(client, faceted):
@@ -137,7 +143,9 @@ def test_the_explorer_lists_one_facets_entries_linking_to_narrowed_pages(client,
     entry = faceted.by_country["PL"]
     assert f'href="{PAGE}?country=PL"' in html
     text = text_of(response)
-    assert f"{entry['offers']:,} ${entry['median']:,}" in text
+    per = f"{entry['offers'] / entry['candidates']:.1f}"
+    cells = f"{entry['offers']:,} {entry['candidates']:,} ({per} offers per candidate)"
+    assert f"{cells} ${entry['median']:,}" in text
     assert f"{faceted.offers:,} ${faceted.median:,}" not in text
 
 
