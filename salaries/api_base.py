@@ -171,9 +171,7 @@ class PartnerAPIMixin:
         last_modified = found.entry.last_modified if found.entry else None
         self._conditional = (etag, last_modified)
         if CONDITIONAL_HEADERS & request.META.keys():
-            not_modified = get_conditional_response(
-                request._request, etag=etag, last_modified=last_modified
-            )
+            not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
             if not_modified is not None and not_modified.status_code == 412:
                 return Response(
                     {
