@@ -128,8 +128,9 @@ class CheckedParameters:
                 cleaned["search"] = terms
             else:
                 del cleaned["search"]
-            # DRF's Request reads the query string from the Django request it wraps.
-            request._request.GET = cleaned
+            # Wagtail's filters read request.GET, which the DRF request otherwise lends
+            # from the Django request it wraps.
+            request.GET = cleaned
 
     def filter_queryset(self, queryset):
         model = queryset.model
