@@ -145,6 +145,10 @@ def _module_reads(module_name: str) -> set[str]:
 def params_read(view) -> set[str]:
     cls = getattr(view, "cls", None) or getattr(view, "view_class", None)
     names = {api_settings.URL_FORMAT_OVERRIDE}
+    # What a cached view declares it reads (facets, the salary of "where do I stand", ...).
+    declared = getattr(view, "cache_params", None) or getattr(cls, "cache_params", None)
+    if declared is not None and hasattr(declared, "names"):
+        names |= set(declared.names)
     if cls is not None and issubclass(cls, BaseAPIViewSet):
         names |= cls.known_query_parameters | cls.find_query_parameters
         names |= set(cls.get_available_fields(cls.model, db_fields_only=True))
