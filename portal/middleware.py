@@ -1,5 +1,5 @@
-"""Site-wide middleware: the Content Security Policy, addresses holding a NUL character
-as 4xx, and database outages as 503s.
+"""Site-wide middleware: addresses holding a NUL character as 4xx, and database outages
+as 503s.
 
 A database outage (a restart, a failover) answers 503 with ``Retry-After``, not 500.
 
@@ -9,10 +9,6 @@ database is back (``CONN_HEALTH_CHECKS`` in production)."""
 
 import logging
 
-from csp.constants import HEADER, SELF
-from csp.middleware import CheckableLazyObject, CSPMiddleware
-from csp.utils import build_policy
-from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -22,7 +18,6 @@ from portal.query import null_character_check
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 10
-ADMIN_PREFIX = "/admin/"
 
 
 class NullCharacterMiddleware:
@@ -66,37 +61,4 @@ class DatabaseUnavailableMiddleware:
             response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         response["Cache-Control"] = "no-store"
-        return response
-
-
-class ContentSecurityPolicyMiddleware(CSPMiddleware):
-    """django-csp's middleware with one exception: the Wagtail admin's editor still runs
-    inline scripts, so under ``/admin/`` scripts may be inline (everything else in the
-    policy, from where scripts load to where forms post, stays as strict).
-
-    The site-wide policy is built once: a response that used no nonce and asks for no
-    change of its own (nearly every public page and API answer) gets that string, and the
-    per-response building is left to django-csp for the rest."""
-
-    PER_RESPONSE = ("_csp_config", "_csp_update", "_csp_replace", "_csp_exempt")
-
-    def __init__(self, get_response):
-        super().__init__(get_response)
-        self.site_policy = build_policy()
-        self.has_report_only = bool(build_policy(report_only=True))
-
-    def process_response(self, request, response):
-        if request.path.startswith(ADMIN_PREFIX) and not hasattr(response, "_csp_replace"):
-            response._csp_replace = {"script-src": [SELF, "'unsafe-inline'"]}
-        plain = (
-            getattr(request, "_csp_nonce", None) is None
-            and not self.has_report_only
-            and not any(hasattr(response, name) for name in self.PER_RESPONSE)
-            and HEADER not in response
-            and not (settings.DEBUG and response.status_code in (404, 500))
-        )
-        if not plain:
-            return super().process_response(request, response)
-        response[HEADER] = self.site_policy
-        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
         return response

@@ -130,7 +130,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Above the page cache, so cached pages carry the policy too.
-    "portal.middleware.ContentSecurityPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Before CommonMiddleware, so its headers reach every API response, redirects included.
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -241,11 +241,11 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 
 # --- Content Security Policy (django-csp) -------------------------------------------------
-# Scripts only from this site (inline ones need the request's nonce; the admin's editor, which
-# still runs inline scripts, gets them in portal.middleware); styles from this site
-# plus inline ones (the Wagtail admin and Swagger UI set style attributes); images from
-# this site and data: URIs; no plugins; forms post only here; framed only by this site
-# (the admin's live preview).
+# Scripts only from this site, inline ones only with the request's nonce (the admin's editor,
+# which still runs inline scripts, is allowed them by a decorator on its URLs in
+# portal.urls); styles from this site plus inline ones (the Wagtail admin and Swagger UI set
+# style attributes); images from this site and data: URIs; no plugins; forms post only
+# here; framed only by this site (the admin's live preview).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
