@@ -1,9 +1,8 @@
 """The figures of cells and of their breakdowns, from grouped reads, with the disclosure
 rules applied to every cell and every breakdown entry on its own.
 
-One function for the whole refresh (many slices, grouped by the database) and for a
-faceted cell on demand (one slice, from fetched rows): both hand it something with the
-reads of ``aggregation.Aggregation``.
+One function for the whole refresh (a year's slices of one kind at a time) and for a
+faceted cell on demand (one slice): both hand it the facts as ``aggregation.FactRows``.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from salaries.engine.aggregation import DIMENSIONS
+from salaries.engine.aggregation import DIMENSIONS, unique_rows
 from salaries.facets import BREAKDOWN, COLUMN, FACETS, value_of
 from salaries.stats import (
     COMPLEMENT,
@@ -54,7 +53,7 @@ def cells_compute(
     width = len(columns)
     grouped = {d: source.grouped([*columns, d]) for d in DIMENSIONS}
     base = grouped[DIMENSIONS[0]]
-    cells, cell_of = np.unique(base[:, :width], axis=0, return_inverse=True)
+    cells, cell_of = unique_rows(base[:, :width])
     whole = grouped_figures(cell_of.ravel(), base[:, -2], base[:, -1])
     people = _by_key(source.slice_people(columns), width)
     keys = [tuple(cell) for cell in cells.tolist()]
@@ -105,7 +104,7 @@ def _breakdown(source, columns, d, data, found, people, rules, outside) -> None:
     data = data[data[:, width] > 0]  # offers that leave the field empty are in no entry
     if not len(data):
         return
-    entries, entry_of = np.unique(data[:, : width + 1], axis=0, return_inverse=True)
+    entries, entry_of = unique_rows(data[:, : width + 1])
     figures = grouped_figures(
         entry_of.ravel(),
         data[:, -2],

@@ -91,5 +91,7 @@ def faceted_figures(*, stat: SalaryStat, facets: Mapping[str, str]) -> dict:
             dimension = code = None
         return [counts.get((column, dimension, code), (0, 0)) for column in codes]
 
-    cells = cells_compute(FactRows(rows, ROW_COLUMNS), ["y"], disclosure_rules(), outside=outside)
+    cells = cells_compute(
+        FactRows.of_matrix(rows, ROW_COLUMNS), ["y"], disclosure_rules(), outside=outside
+    )
     return cells[(stat.year,)]

@@ -16,7 +16,7 @@ from django.db.models import JSONField, Value
 from django.utils import timezone
 
 from salaries.disclosure import disclosure_rules
-from salaries.engine.aggregation import Aggregation, facts_rebuild
+from salaries.engine.aggregation import facts_publish, facts_read, facts_rebuild, facts_years
 from salaries.engine.cells import cells_compute
 from salaries.events import stats_published_send
 from salaries.generation import stats_generation_publish
@@ -34,50 +34,49 @@ class RefreshSummary:
 
 
 JSON_FIELDS = ("histogram", "by_seniority", "by_english_level", "by_remote", "by_country")
-# The four kinds of slice: (grouping columns, which fact rows). A technology's rows are
-# the (offer, technology) pairs; "all technologies" is the offers themselves (t = 0).
+# The four kinds of slice: (grouping columns, whether their rows are the (offer,
+# technology) pairs). "All technologies" is the offers themselves (t = 0).
 KINDS = [
-    (["s", "t", "y"], "t <> 0"),
-    (["t", "y"], "t <> 0"),
-    (["s", "y"], "t = 0"),
-    (["y"], "t = 0"),
+    (["s", "t", "y"], True),
+    (["t", "y"], True),
+    (["s", "y"], False),
+    (["y"], False),
 ]
 
 
 def _slice_rows(
-    cursor, *, year: int | None, run: StatsRun, rules: DisclosureRules
+    cursor, *, facts: str, year: int | None, run: StatsRun, rules: DisclosureRules
 ) -> tuple[list[SalaryStat], int]:
-    """Compute every slice and its breakdowns, four kinds of slice in turn, and apply the
-    disclosure rules to every slice and every breakdown entry on its own."""
+    """Compute every slice and its breakdowns, a year at a time (no slice spans two) and
+    within it the four kinds of slice in turn, and apply the disclosure rules to every
+    slice and every breakdown entry on its own."""
     rows: list[SalaryStat] = []
     total_offers = 0
-    for columns, where in KINDS:
-        params = []
-        if year is not None:
-            where, params = f"{where} AND y = %s", [year]
-        agg = Aggregation(cursor, where, params, materialise=True)
-        try:
-            cells = cells_compute(agg, columns, rules)
-        finally:
-            agg.close()
-        for key, figures in cells.items():
-            get = dict(zip(columns, key, strict=True))
-            if columns == ["y"]:
-                total_offers += figures["offers"]
-            for name in JSON_FIELDS:
-                # As expressions, so that PostgreSQL's bulk insert passes them as plain
-                # parameters: quoting them into UNNEST arrays costs seconds per thousand.
-                figures[name] = Value(figures[name], output_field=JSONField())
-            rows.append(
-                SalaryStat(
-                    specialization_id=get.get("s") or None,
-                    technology_id=get.get("t") or None,
-                    year=get["y"],
-                    **figures,
-                    run=run,
-                    computed_at=run.finished_at,
+    for each_year in [year] if year is not None else facts_years(cursor, facts):
+        rows_of = {
+            technologies: facts_read(cursor, each_year, technologies=technologies, table=facts)
+            for technologies in (True, False)
+        }
+        for columns, technologies in KINDS:
+            cells = cells_compute(rows_of[technologies], columns, rules)
+            for key, figures in cells.items():
+                get = dict(zip(columns, key, strict=True))
+                if columns == ["y"]:
+                    total_offers += figures["offers"]
+                for name in JSON_FIELDS:
+                    # As expressions, so that PostgreSQL's bulk insert passes them as plain
+                    # parameters: quoting them into UNNEST arrays costs seconds per thousand.
+                    figures[name] = Value(figures[name], output_field=JSONField())
+                rows.append(
+                    SalaryStat(
+                        specialization_id=get.get("s") or None,
+                        technology_id=get.get("t") or None,
+                        year=get["y"],
+                        **figures,
+                        run=run,
+                        computed_at=run.finished_at,
+                    )
                 )
-            )
     return rows, total_offers
 
 
@@ -124,14 +123,15 @@ def salary_stats_refresh(
         run = StatsRun.objects.create(
             started_at=started, finished_at=started, year=year, slices=0, offers=0, seconds=0
         )
-        facts_rebuild(cursor, year)
+        facts = facts_rebuild(cursor, year)
         run.finished_at = timezone.now()
-        rows, total_offers = _slice_rows(cursor, year=year, run=run, rules=rules)
+        rows, total_offers = _slice_rows(cursor, facts=facts, year=year, run=run, rules=rules)
         stale = SalaryStat.objects.all()
         if year is not None:
             stale = stale.filter(year=year)
         stale.delete()
         SalaryStat.objects.bulk_create(rows, batch_size=1000)
+        facts_publish(cursor, facts)
         run.slices, run.offers = len(rows), total_offers
         run.seconds = time.perf_counter() - clock
         run.save(update_fields=["finished_at", "slices", "offers", "seconds"])

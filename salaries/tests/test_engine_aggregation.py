@@ -1,11 +1,24 @@
 """The facts and the grouped reads: exact for ids of any size, never two slices in one
-group; the numpy reads agree with the database's."""
+group; the facts read back equal the table, and every grouped read equals a plain
+Python count over the same rows."""
+
+import random
+from collections import Counter, defaultdict
 
 import numpy as np
 import pytest
 from django.db import connection
 
-from salaries.engine.aggregation import DIMENSIONS, Aggregation, FactRows, facts_rebuild
+from salaries.engine import aggregation
+from salaries.engine.aggregation import (
+    DIMENSIONS,
+    FACT_COLUMNS,
+    FactRows,
+    facts_read,
+    facts_publish,
+    facts_rebuild,
+    unique_rows,
+)
 from salaries.engine.refresh import salary_stats_refresh
 from salaries.factories import (
     CandidateFactory,
@@ -60,7 +73,7 @@ def test_the_facts_hold_every_offer_and_every_technology_with_its_facet_codes():
     )
     OfferFactory(specialization=spec, technologies=[flask], remote=False, salary=3000)
     with connection.cursor() as cursor:
-        facts_rebuild(cursor, None)
+        facts_publish(cursor, facts_rebuild(cursor, None))
         cursor.execute("SELECT t, y, p, l, e, r, k FROM salaries_salaryfact ORDER BY p, t")
         rows = cursor.fetchall()
     poland = (ord("P") - 64) * 32 + ord("L") - 64
@@ -74,38 +87,102 @@ def test_the_facts_hold_every_offer_and_every_technology_with_its_facet_codes():
     ]
 
 
-@pytest.mark.django_db
-def test_reads_from_fetched_rows_agree_with_the_database():
-    import random
-
-    rng = random.Random(12)
+def _random_offers(rng, *, offers=60, people=9):
     spec = SpecializationFactory(slug="back-end")
     techs = [TechnologyFactory(slug=f"t{i}") for i in range(3)]
-    people = [CandidateFactory() for _ in range(9)]
-    for _ in range(60):
+    candidates = [CandidateFactory() for _ in range(people)]
+    for _ in range(offers):
         OfferFactory(
             specialization=spec,
             technologies=rng.sample(techs, rng.randint(1, 3)),
-            candidate=rng.choice(people),
+            candidate=rng.choice(candidates),
+            offered_on=f"{rng.choice([2023, 2024])}-05-01",
             seniority=rng.choice(["", "junior", "senior"]),
             english_level=rng.choice(["", "basic", "fluent"]),
             remote=rng.choice([None, True, False]),
             country=rng.choice(["", "UA", "PL"]),
             salary=rng.choice([3000, 4000, 5000, 7000]),
         )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("chunk", [8 * 1024 * 1024, 100], ids=["one chunk", "records cut"])
+def test_a_years_facts_read_back_equal_the_table(chunk, monkeypatch):
+    # Small chunks cut records (and the stream's header) across the parses.
+    monkeypatch.setattr(aggregation, "_COPY_CHUNK", chunk)
+    _random_offers(random.Random(3))
     with connection.cursor() as cursor:
-        facts_rebuild(cursor, None)
-        cursor.execute("SELECT s, t, y, c, p, l, e, r, k FROM salaries_salaryfact WHERE t <> 0")
-        rows = np.array(cursor.fetchall(), dtype=np.int64)
-        memory = FactRows(rows, ["s", "t", "y", "c", "p", *DIMENSIONS])
-        database = Aggregation(cursor, "t <> 0", [])
+        facts_publish(cursor, facts_rebuild(cursor, None))
+        for year in (2023, 2024):
+            for technologies in (True, False):
+                condition = "t <> 0" if technologies else "t = 0"
+                cursor.execute(
+                    f"SELECT {', '.join(FACT_COLUMNS)} FROM salaries_salaryfact "  # noqa: S608
+                    f"WHERE y = %s AND {condition}",
+                    [year],
+                )
+                expected = sorted(cursor.fetchall())
+                read = facts_read(cursor, year, technologies=technologies)
+                columns = (read.columns[name].tolist() for name in FACT_COLUMNS)
+                got = sorted(zip(*columns, strict=True))
+                assert got == expected and expected
 
-        def same(a, b):
-            order = lambda m: m[np.lexsort(m.T[::-1])]  # noqa: E731
-            assert order(a).tolist() == order(b).tolist()
 
-        for columns in (["t", "y"], ["s", "t", "y", "k"]):
-            same(memory.grouped(columns), database.grouped(columns))
-            same(memory.people(columns), database.people(columns))
+def _reference(rows, columns, dimension=None):
+    """The grouped reads, counted one row at a time."""
+    at = {name: i for i, name in enumerate(FACT_COLUMNS)}
+    key = lambda row, names: tuple(row[at[n]] for n in names)  # noqa: E731
+    grouped = Counter(key(row, [*columns, "p"]) for row in rows)
+    per_candidate = Counter(key(row, [*columns, "c"]) for row in rows)
+    people = defaultdict(list)
+    for (*group, _), offers in per_candidate.items():
+        people[tuple(group)].append(offers)
+    codes = defaultdict(set)
+    for row in rows:
+        codes[key(row, [*columns, "c"])].add(row[at[dimension]]) if dimension else None
+    alone = Counter(
+        (*group[:-1], next(iter(found))) for group, found in codes.items() if len(found) == 1
+    )
+    return (
+        sorted((*k, n) for k, n in grouped.items()),
+        sorted((*k, len(v), max(v)) for k, v in people.items()),
+        sorted((*k, n) for k, n in alone.items()),
+    )
+
+
+@pytest.mark.parametrize("big", [False, True], ids=["packed", "wide ids"])
+def test_grouped_reads_equal_a_row_by_row_count(big):
+    rng = random.Random(12)
+    # Wide ids leave no room to pack a row into one integer: the other way must agree.
+    spec_ids = [2**40 + 3, 7] if big else [1, 2]
+    rows = [
+        (
+            rng.choice(spec_ids),
+            rng.choice([0, 5, 9]),
+            rng.choice([2023, 2024]),
+            rng.choice([11, 12, 13, 2**35 if big else 14]),
+            rng.choice([3000, 4000, 5000]),
+            *(rng.randint(0, 3) for _ in DIMENSIONS),
+        )
+        for _ in range(400)
+    ]
+    facts = FactRows.of_matrix(np.array(rows, dtype=np.int64), FACT_COLUMNS)
+    for columns in (["y"], ["t", "y"], ["s", "t", "y"], ["s", "t", "y", "k"]):
         for d in DIMENSIONS:
-            same(memory.alone(["t", "y"], d), database.alone(["t", "y"], d))
+            grouped, people, alone = _reference(rows, columns, d)
+            assert facts.grouped(columns).tolist() == [list(r) for r in grouped]
+            assert facts.people(columns).tolist() == [list(r) for r in people]
+            assert facts.alone(columns, d).tolist() == [list(r) for r in alone]
+
+
+def test_unique_rows_matches_numpy_in_and_out_of_order():
+    rng = np.random.default_rng(4)
+    for matrix in (
+        rng.integers(0, 5, size=(300, 3)),
+        np.sort(rng.integers(0, 5, size=(300, 1)), axis=0),
+        np.array([[2**62, 1], [3, 2**61], [3, 2**61]], dtype=np.int64),
+    ):
+        unique, inverse = unique_rows(matrix)
+        expected, expected_inverse = np.unique(matrix, axis=0, return_inverse=True)
+        assert unique.tolist() == expected.tolist()
+        assert inverse.tolist() == expected_inverse.ravel().tolist()
