@@ -40,6 +40,7 @@ class Bar:
     href: str = ""
     highlight: bool = False
     description: str = ""
+    withheld: bool = False  # no figure to draw: the value text says why, no bar
 
     @property
     def text_y(self) -> int:
@@ -114,14 +115,25 @@ class BarChart:
                     f'height="{max(self.row_height, 24)}"/>'
                 )
                 label = f'<a href="{escape(bar.href)}">{hit}{label}</a>'
+            if bar.withheld:
+                drawn = (
+                    f'<text class="chart__value chart__value--muted" x="{self.bar_x}%" '
+                    f'y="{bar.text_y}">{escape(bar.display)}</text>'
+                )
+            else:
+                drawn = (
+                    f'<rect class="chart__bar" x="{self.bar_x}%" y="{bar.y + 3}" '
+                    f'width="{bar.width}%" height="{bar_height}" rx="3"/>'
+                    f'<text class="chart__value" x="{self.value_x(bar)}%" y="{bar.text_y}">'
+                    f"{escape(bar.display)}</text>"
+                )
+            row_class = "chart__row" + (" chart__row--highlight" if bar.highlight else "")
             parts.append(
-                f'<g class="chart__row{" chart__row--highlight" if bar.highlight else ""}">'
+                f'<g class="{row_class}">'
                 + (f"<title>{escape(bar.description)}</title>" if bar.description else "")
                 + label
-                + f'<rect class="chart__bar" x="{self.bar_x}%" y="{bar.y + 3}" '
-                f'width="{bar.width}%" height="{bar_height}" rx="3"/>'
-                f'<text class="chart__value" x="{self.value_x(bar)}%" y="{bar.text_y}">'
-                f"{escape(bar.display)}</text></g>"
+                + drawn
+                + "</g>"
             )
         for marker, legend_y in ((self.marker, 16), (self.you, 34)):
             if marker:
@@ -275,6 +287,7 @@ def ranking_chart(
     description: str,
     value_heading: str,
     baseline: int = 0,
+    label_heading: str = "Technology",
 ) -> BarChart:
     """Bars for ``(label, value, display, href)`` items, in the order given; the bars
     measure ``value - baseline`` (the heading says where they start when it is not 0)."""
@@ -285,7 +298,7 @@ def ranking_chart(
     chart = BarChart(
         title=title,
         description=description,
-        label_heading="Technology",
+        label_heading=label_heading,
         value_heading=value_heading,
         bars=bars,
         label_width=34.0,
@@ -322,10 +335,7 @@ def median_ranking_chart(stats: Sequence, *, title: str) -> BarChart:
     # same length. They start at a round figure below the lowest median instead (the
     # heading says which), and the highest one is highlighted.
     medians = [stat.median for stat in stats]
-    baseline = 0
-    if len(medians) > 1:
-        spread = max(medians) - min(medians)
-        baseline = max(0, (min(medians) - max(spread, min(medians) // 10)) // 1000 * 1000)
+    baseline = _median_baseline(medians)
     chart = ranking_chart(
         [
             (stat.technology.name, stat.median, money(stat.median), stat.get_absolute_url())
@@ -341,6 +351,72 @@ def median_ranking_chart(stats: Sequence, *, title: str) -> BarChart:
     top = max(medians, default=None)
     for bar, median in zip(chart.bars, medians, strict=True):
         bar.highlight = median == top
+    return chart
+
+
+def _median_baseline(medians: Sequence[int]) -> int:
+    """Where bars of medians start: medians of one market sit close together, and bars
+    drawn from $0 would all look the same length, so they start at a round figure below
+    the lowest one (0 for a single median)."""
+    if len(medians) < 2:
+        return 0
+    spread = max(medians) - min(medians)
+    return max(0, (min(medians) - max(spread, min(medians) // 10)) // 1000 * 1000)
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    """One entry of a breakdown as a chart draws it: ``median`` is None when the
+    disclosure rules withhold it, and ``reason`` then says why in words."""
+
+    label: str
+    median: int | None
+    href: str = ""
+    reason: str = ""
+
+
+WITHHELD_TEXT = "not enough data to publish"
+
+
+def breakdown_chart(rows: Sequence[BreakdownRow], *, title: str, label_heading: str) -> BarChart:
+    """The median of each breakdown entry (English level, remote or office, a country),
+    in the order given, each row linking to the page narrowed to it. A withheld median is
+    written out as withheld, never drawn as a bar of zero; the highest one is
+    highlighted."""
+    medians = [row.median for row in rows if row.median is not None]
+    baseline = _median_baseline(medians)
+
+    def described(row: BreakdownRow) -> str:
+        if row.median is None:
+            return f"{row.label} {WITHHELD_TEXT}" + (f" ({row.reason})" if row.reason else "")
+        return f"{row.label} {money(row.median)}"
+
+    chart = ranking_chart(
+        [
+            (
+                row.label,
+                baseline if row.median is None else row.median,
+                WITHHELD_TEXT if row.median is None else money(row.median),
+                row.href,
+            )
+            for row in rows
+        ],
+        title=title,
+        description=", ".join(described(row) for row in rows) + ".",
+        value_heading=(
+            f"Median per month, bars from {money(baseline)}" if baseline else "Median per month"
+        ),
+        baseline=baseline,
+        label_heading=label_heading,
+    )
+    top = max(medians, default=None)
+    for bar, row in zip(chart.bars, rows, strict=True):
+        bar.description = described(row)
+        if row.median is None:
+            bar.withheld = True
+            bar.width = 0
+        else:
+            bar.highlight = row.median == top
     return chart
 
 
