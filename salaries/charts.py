@@ -403,9 +403,8 @@ def breakdown_chart(rows: Sequence[BreakdownRow], *, title: str, label_heading: 
         ],
         title=title,
         description=", ".join(described(row) for row in rows) + ".",
-        value_heading=(
-            f"Median per month, bars from {money(baseline)}" if baseline else "Median per month"
-        ),
+        # Short enough for the heading row of a phone-wide chart.
+        value_heading=f"Median, bars from {money(baseline)}" if baseline else "Median",
         baseline=baseline,
         label_heading=label_heading,
     )
