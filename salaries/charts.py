@@ -16,9 +16,10 @@ helpers, and splitting them would scatter one drawing convention over several fi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from html import escape
+from typing import Any
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -322,9 +323,13 @@ def offers_ranking_chart(stats: Sequence, *, title: str) -> BarChart:
     )
 
 
-def median_ranking_chart(stats: Sequence, *, title: str) -> BarChart:
-    """Technologies by median: one bar per published slice, in the order given. Slices
-    from different years (a comparison of each one's newest figures) name their year."""
+def median_ranking_chart(
+    stats: Sequence, *, title: str, href: Callable[[Any], str] | None = None
+) -> BarChart:
+    """Technologies by median: one bar per published slice, in the order given, each
+    linking to ``href(stat)`` (its salary page by default). Slices from different years
+    (a comparison of each one's newest figures) name their year."""
+    href = href or (lambda stat: stat.get_absolute_url())
     several_years = len({stat.year for stat in stats}) > 1
 
     def described(stat) -> str:
@@ -337,10 +342,7 @@ def median_ranking_chart(stats: Sequence, *, title: str) -> BarChart:
     medians = [stat.median for stat in stats]
     baseline = _median_baseline(medians)
     chart = ranking_chart(
-        [
-            (stat.technology.name, stat.median, money(stat.median), stat.get_absolute_url())
-            for stat in stats
-        ],
+        [(stat.technology.name, stat.median, money(stat.median), href(stat)) for stat in stats],
         title=title,
         description=", ".join(described(stat) for stat in stats),
         value_heading=(
