@@ -70,6 +70,7 @@ class BarChart:
     top: int = 30
     marker: Marker | None = None
     you: Marker | None = None
+    note: str = ""  # a second heading line over the bars, e.g. where they start
 
     @property
     def height(self) -> int:
@@ -102,6 +103,10 @@ class BarChart:
             f'<text class="chart__heading" x="{self.bar_x}%" y="16">'
             f"{escape(self.value_heading)} →</text>",
         ]
+        if self.note:
+            parts.append(
+                f'<text class="chart__heading" x="{self.bar_x}%" y="34">{escape(self.note)}</text>'
+            )
         bar_height = self.row_height - 6
         for bar in self.bars:
             label = (
@@ -291,7 +296,8 @@ def ranking_chart(
     label_heading: str = "Technology",
 ) -> BarChart:
     """Bars for ``(label, value, display, href)`` items, in the order given; the bars
-    measure ``value - baseline`` (the heading says where they start when it is not 0)."""
+    measure ``value - baseline`` (a second heading line says where they start when it is
+    not 0: one line would not fit the width of a phone)."""
     bars = [
         Bar(label=label, value=max(value - baseline, 0), display=display, width=0, href=href)
         for label, value, display, href in items
@@ -304,6 +310,8 @@ def ranking_chart(
         bars=bars,
         label_width=34.0,
         bar_area=46.0,
+        top=48 if baseline else 30,
+        note=f"bars from {money(baseline)}" if baseline else "",
     )
     _layout(bars, top=chart.top, row_height=chart.row_height, bar_area=chart.bar_area)
     return chart
@@ -345,9 +353,7 @@ def median_ranking_chart(
         [(stat.technology.name, stat.median, money(stat.median), href(stat)) for stat in stats],
         title=title,
         description=", ".join(described(stat) for stat in stats),
-        value_heading=(
-            f"Median per month, bars from {money(baseline)}" if baseline else "Median per month"
-        ),
+        value_heading="Median per month",
         baseline=baseline,
     )
     top = max(medians, default=None)
@@ -405,8 +411,7 @@ def breakdown_chart(rows: Sequence[BreakdownRow], *, title: str, label_heading: 
         ],
         title=title,
         description=", ".join(described(row) for row in rows) + ".",
-        # Short enough for the heading row of a phone-wide chart.
-        value_heading=f"Median, bars from {money(baseline)}" if baseline else "Median",
+        value_heading="Median per month",
         baseline=baseline,
         label_heading=label_heading,
     )

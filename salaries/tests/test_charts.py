@@ -198,7 +198,8 @@ def test_close_medians_get_bars_of_visibly_different_length_and_the_top_one_stan
     assert widths[0] > widths[1] > widths[2]
     assert [bar.highlight for bar in chart.bars] == [True, False, False]
     svg = chart.render("m")
-    assert "Median per month, bars from $" in svg
+    assert ">Median per month →</text>" in svg
+    assert ">bars from $6,000</text>" in svg
     assert svg.count("chart__row--highlight") == 1
 
 
