@@ -415,11 +415,24 @@ def faceted_page_url(stat, facets: dict[str, str]) -> str:
     return f"{url}?{urlencode(facets)}" if facets else url
 
 
+FACET_PHRASES = {
+    "seniority": "{} level",
+    "english_level": "{} English",
+    "remote": "{} work",
+    "country": "country {}",
+}
+
+
 def facets_caption(facets: dict[str, str]) -> str:
-    """ "Seniority: Senior, Remote or office: Remote" for a block's caption."""
-    return ", ".join(
-        f"{LABEL[facet]}: {value_label(facet, value)}" for facet, value in facets.items()
-    )
+    """What a block is filtered to, as a phrase: "senior level, remote work and country
+    UA"."""
+    phrases = []
+    for facet, value in facets.items():
+        label = value if facet == "country" else value_label(facet, value).lower()
+        phrases.append(FACET_PHRASES[facet].format(label))
+    if len(phrases) < 2:
+        return "".join(phrases)
+    return f"{', '.join(phrases[:-1])} and {phrases[-1]}"
 
 
 class LiveSalaryBlock(blocks.StructBlock):

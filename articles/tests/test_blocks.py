@@ -10,7 +10,12 @@ from django.template.loader import get_template
 from wagtail.blocks import StructBlockValidationError
 
 from articles import demo
-from articles.blocks import ArticleStreamBlock, SeniorityRowBlock, YearChoiceBlock
+from articles.blocks import (
+    ArticleStreamBlock,
+    SeniorityRowBlock,
+    YearChoiceBlock,
+    facets_caption,
+)
 from articles.models import ArticlePage
 from portal.tests.support import text_of
 from salaries.engine.refresh import salary_stats_refresh
@@ -343,7 +348,7 @@ def test_a_faceted_live_block_shows_the_cell_the_api_answers(client, faceted, ma
     text = text_of(response)
     block = live_block_html(response.content.decode())
     assert "Back-End Web Developer with Flask Salary in 2024: Senior, Remote" in text
-    assert "Filtered to Seniority: Senior, Remote or office: Remote." in text
+    assert "Filtered to senior level and remote work." in text
     assert f"Total offers {cell['offers']:,}" in text
     assert f"Median salary expectation ${cell['median']:,}" in text
     assert f"Candidates {cell['candidates']:,}" in text
@@ -389,7 +394,7 @@ def test_a_faceted_comparison_compares_the_cells_the_api_answers(client, faceted
     html, text = response.content.decode(), text_of(response)
     section = re.search(r'<section class="salary-comparison">.*?</section>', html, re.S).group(0)
     chart = section[section.index("<svg") : section.index("</svg>")]
-    assert "Filtered to Country: UA." in text
+    assert "Filtered to country UA." in text
     assert "Median salary expectation: Back-End Web Developer, UA" in chart
     for tech, name in (("flask", "Flask"), ("django", "Django")):
         cell = api_cell(client, tech, "country=UA")
@@ -487,3 +492,16 @@ def test_the_facets_of_a_block_take_the_values_the_page_takes_and_explain_bad_on
     with pytest.raises(StructBlockValidationError) as raised:
         block.clean(block.to_python({"seniority": "guru"}))
     assert "seniority" in raised.value.block_errors
+
+
+def test_a_block_says_what_it_is_filtered_to_in_words():
+    every = {
+        "seniority": "senior",
+        "english_level": "upper-intermediate",
+        "remote": "false",
+        "country": "PL",
+    }
+    assert facets_caption(every) == (
+        "senior level, upper-intermediate English, office work and country PL"
+    )
+    assert facets_caption({"remote": "true"}) == "remote work"
