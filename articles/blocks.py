@@ -11,6 +11,7 @@ among them in one menu, and the stream block lists them all here.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
@@ -24,6 +25,7 @@ from wagtail.snippets.blocks import SnippetChooserBlock
 from salaries import selectors
 from salaries.charts import median_ranking_chart, slice_histogram_chart
 from salaries.disclosure import withheld_reason
+from salaries.facets import FACETS, LABEL, VALUE_LABELS, facet_parse, facets_in_words, value_label
 from salaries.filters import MAX_YEAR, MIN_YEAR
 from salaries.models import Seniority, slice_subject
 from salaries.slugs import slug_or_all
@@ -343,7 +345,99 @@ class DataTableBlock(TableBlock):
         }
 
 
+class FacetsBlock(blocks.StructBlock):
+    """Narrows a live block to the offers of one seniority, English level, work format
+    and country (any of them; none means every offer), with the values the salary page and
+    the API take."""
+
+    seniority = blocks.ChoiceBlock(
+        choices=list(VALUE_LABELS["seniority"].items()), required=False, label=LABEL["seniority"]
+    )
+    english_level = blocks.ChoiceBlock(
+        choices=list(VALUE_LABELS["english_level"].items()),
+        required=False,
+        label=LABEL["english_level"],
+    )
+    remote = blocks.ChoiceBlock(
+        choices=list(VALUE_LABELS["remote"].items()), required=False, label=LABEL["remote"]
+    )
+    country = blocks.CharBlock(
+        required=False,
+        label=LABEL["country"],
+        help_text="A two-letter ISO 3166-1 code such as UA or PL.",
+    )
+
+    class Meta:
+        icon = "filter"
+        label = "Narrow the figures"
+        collapsed = True
+
+    def clean(self, value):
+        value = super().clean(value)
+        errors = {}
+        for facet in FACETS:
+            try:
+                value[facet] = facet_parse(facet, value.get(facet) or "") or ""
+            except ValueError as error:
+                errors[facet] = ValidationError(str(error))
+        if errors:
+            raise blocks.StructBlockValidationError(block_errors=errors)
+        return value
+
+
+def block_facets(value) -> dict[str, str]:
+    """The facets a block is narrowed to, canonical and in the order of ``FACETS``. A
+    stored value that is not valid (saved before a rule changed) narrows nothing rather
+    than fail the page; the block says what it is narrowed to, so the reader sees that."""
+    chosen = (value or {}).get("facets") or {}
+    found = {}
+    for facet in FACETS:
+        try:
+            parsed = facet_parse(facet, str(chosen.get(facet) or ""))
+        except ValueError:
+            continue
+        if parsed is not None:
+            found[facet] = parsed
+    return found
+
+
+def faceted_stat(stat, facets: dict[str, str]):
+    """The published slice narrowed to ``facets`` by the engine the salary page uses, under
+    the same disclosure and complement rules; the slice itself without facets."""
+    if stat is None or not facets:
+        return stat
+    return selectors.salary_stat_narrowed(stat=stat, facets=facets)
+
+
+def faceted_page_url(stat, facets: dict[str, str]) -> str:
+    """The salary page of ``stat`` narrowed as the block is, as the page's form links it."""
+    url = stat.get_absolute_url()
+    return f"{url}?{urlencode(facets)}" if facets else url
+
+
+FACET_PHRASES = {
+    "seniority": "{} level",
+    "english_level": "{} English",
+    "remote": "{} work",
+    "country": "country {}",
+}
+
+
+def facets_caption(facets: dict[str, str]) -> str:
+    """What a block is filtered to, as a phrase: "senior level, remote work and country
+    UA"."""
+    phrases = []
+    for facet, value in facets.items():
+        label = value if facet == "country" else value_label(facet, value).lower()
+        phrases.append(FACET_PHRASES[facet].format(label))
+    if len(phrases) < 2:
+        return "".join(phrases)
+    return f"{', '.join(phrases[:-1])} and {phrases[-1]}"
+
+
 class LiveSalaryBlock(blocks.StructBlock):
+    """Live figures of one slice; the article body uses ``FacetedLiveSalaryBlock``."""
+
     specialization = specialization_chooser()
     technology = technology_chooser()
     year = YearChoiceBlock()
@@ -361,13 +455,35 @@ class LiveSalaryBlock(blocks.StructBlock):
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
         year = value.get("year") or LATEST
+        facets = block_facets(value)
         stat = topic_stat(value.get("specialization"), value.get("technology"), _year(year))
+        stat = faceted_stat(stat, facets)
         context["stat"] = stat
         context["subject"] = slice_subject(value.get("specialization"), value.get("technology"))
         context["year_label"] = year
+        context["facets"] = facets
+        context["facets_caption"] = facets_caption(facets)
+        if stat is not None:
+            context["title"] = f"{stat.title}: {facets_in_words(facets)}" if facets else stat.title
+            context["url"] = faceted_page_url(stat, facets)
         if stat is not None and stat.published and value.get("show_histogram"):
-            context["histogram_svg"] = slice_histogram_chart(stat).render(f"live-{stat.pk}")
+            chart_id = "-".join(["live", str(stat.pk), *facets.values()])
+            context["histogram_svg"] = slice_histogram_chart(stat).render(chart_id)
         return context
+
+
+class FacetedLiveSalaryBlock(LiveSalaryBlock):
+    """The live figures of a slice, optionally narrowed to a seniority, English level, work
+    format and country."""
+
+    facets = FacetsBlock(required=False)
+
+    class Meta:
+        description = (
+            "Live salary figures for a specialization and technology, optionally narrowed "
+            "to a seniority, English level, remote or office and a country: offers, median, "
+            "candidates and the histogram. They update whenever the statistics do."
+        )
 
 
 class SalaryComparisonBlock(blocks.StructBlock):
@@ -375,32 +491,48 @@ class SalaryComparisonBlock(blocks.StructBlock):
     specialization = specialization_chooser()
     technologies = blocks.ListBlock(SnippetChooserBlock("salaries.Technology"), min_num=2)
     year = YearChoiceBlock()
+    facets = FacetsBlock(required=False)
 
     class Meta:
         icon = "doc-full"
         template = "blocks/salary_comparison.html"
-        description = "Compare several technologies: a live table and bar chart of medians."
+        description = (
+            "Compare several technologies: a live table and bar chart of medians, optionally "
+            "narrowed to a seniority, English level, remote or office and a country."
+        )
         preview_value = {"heading": "Flask and its alternatives", "year": LATEST}
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
         spec = value.get("specialization")
         year = value.get("year") or LATEST
+        facets = block_facets(value)
         rows = []
         for tech in value.get("technologies") or []:
             if tech is None:
                 continue
-            stat = topic_stat(spec, tech, _year(year))
-            rows.append({"technology": tech, "stat": stat})
+            stat = faceted_stat(topic_stat(spec, tech, _year(year)), facets)
+            url = faceted_page_url(stat, facets) if stat is not None else ""
+            rows.append({"technology": tech, "stat": stat, "url": url})
         published = [
             row["stat"] for row in rows if row["stat"] is not None and row["stat"].published
         ]
         context["rows"] = rows
+        context["facets"] = facets
+        context["facets_caption"] = facets_caption(facets)
         if published:
             ordered = sorted(published, key=lambda stat: -stat.median)
+            subject = slice_subject(spec, None)
+            if facets:
+                subject = f"{subject}, {facets_in_words(facets)}"
+            chart_id = "-".join(
+                ["compare", *(str(stat.technology_id) for stat in ordered), *facets.values()]
+            )
             context["chart_svg"] = median_ranking_chart(
-                ordered, title=f"Median salary expectation: {slice_subject(spec, None)}"
-            ).render("compare-" + "-".join(str(stat.technology_id) for stat in ordered))
+                ordered,
+                title=f"Median salary expectation: {subject}",
+                href=lambda stat: faceted_page_url(stat, facets),
+            ).render(chart_id)
         return context
 
 
@@ -422,5 +554,5 @@ class ArticleStreamBlock(blocks.StreamBlock):
     callout = CalloutBlock()
     image = CaptionedImageBlock()
     table = DataTableBlock()
-    live_salary = LiveSalaryBlock()
+    live_salary = FacetedLiveSalaryBlock()
     salary_comparison = SalaryComparisonBlock()

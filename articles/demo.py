@@ -134,28 +134,36 @@ def table(rows: list[list[str]], caption: str = "") -> dict:
     }
 
 
-def live_salary(specialization: int | None, technology: int | None, year: str) -> dict:
-    return {
-        "type": "live_salary",
-        "value": {
-            "specialization": specialization,
-            "technology": technology,
-            "year": year,
-            "show_histogram": True,
-        },
+def live_salary(
+    specialization: int | None, technology: int | None, year: str, facets: dict | None = None
+) -> dict:
+    value = {
+        "specialization": specialization,
+        "technology": technology,
+        "year": year,
+        "show_histogram": True,
     }
+    if facets:
+        value["facets"] = facets
+    return {"type": "live_salary", "value": value}
 
 
-def salary_comparison(title: str, specialization: int, technologies: list[int], year: str):
-    return {
-        "type": "salary_comparison",
-        "value": {
-            "heading": title,
-            "specialization": specialization,
-            "technologies": technologies,
-            "year": year,
-        },
+def salary_comparison(
+    title: str,
+    specialization: int,
+    technologies: list[int],
+    year: str,
+    facets: dict | None = None,
+):
+    value = {
+        "heading": title,
+        "specialization": specialization,
+        "technologies": technologies,
+        "year": year,
     }
+    if facets:
+        value["facets"] = facets
+    return {"type": "salary_comparison", "value": value}
 
 
 # -- Back-End × Flask ----------------------------------------------------------------------

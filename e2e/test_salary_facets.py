@@ -86,3 +86,42 @@ def test_a_visitor_narrows_to_senior_remote_and_back(live_server, phone_visitor,
     assert page.locator("h1").inner_text() == TITLE
     assert page.get_by_text(f"${plain.median:,}").first.is_visible()
     assert page.url == live_server.url + PAGE
+
+
+def test_breakdown_charts_and_tables_fit_a_phone(live_server, browser, flask_2024):
+    plain, _ = flask_2024
+    OfferFactory(specialization=plain.specialization, technologies=[plain.technology], country="MT")
+    salary_stats_refresh()  # Malta: one offer, its median withheld
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True
+    )
+    page = context.new_page()
+    page.goto(live_server.url + PAGE)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+    for facet in ("english_level", "remote", "country"):
+        section = page.locator(f'section[aria-labelledby="breakdown-{facet}-heading"]')
+        chart = section.locator("svg.chart--bars")
+        assert chart.get_attribute("aria-labelledby") == (
+            f"breakdown-{facet}-title breakdown-{facet}-desc"
+        )
+        # Every text on the chart is inside it, not cut off at its edges.
+        box = chart.bounding_box()
+        for text in chart.locator("text").all():
+            inner = text.bounding_box()
+            assert inner["x"] >= box["x"] - 1, text.text_content()
+            assert inner["x"] + inner["width"] <= box["x"] + box["width"] + 1, text.text_content()
+        # Every row's key figure is on screen without sideways scrolling.
+        for cell in section.locator("td.key-figure").all():
+            box = cell.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 390 + 1
+            assert cell.inner_text().strip()
+
+    countries = page.locator('section[aria-labelledby="breakdown-country-heading"]')
+    malta = countries.locator(
+        "xpath=.//*[local-name()='g'][*[local-name()='a']/*[local-name()='text' and .='MT']]"
+    )
+    assert malta.locator(".chart__bar").count() == 0
+    assert malta.locator(".chart__value").text_content() == "not enough data to publish"
+    assert "not enough data to publish" in countries.locator("tr", has_text="MT").inner_text()
+    context.close()

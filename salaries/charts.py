@@ -16,9 +16,10 @@ helpers, and splitting them would scatter one drawing convention over several fi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from html import escape
+from typing import Any
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -40,6 +41,7 @@ class Bar:
     href: str = ""
     highlight: bool = False
     description: str = ""
+    withheld: bool = False  # no figure to draw: the value text says why, no bar
 
     @property
     def text_y(self) -> int:
@@ -68,6 +70,7 @@ class BarChart:
     top: int = 30
     marker: Marker | None = None
     you: Marker | None = None
+    note: str = ""  # a second heading line over the bars, e.g. where they start
 
     @property
     def height(self) -> int:
@@ -100,6 +103,10 @@ class BarChart:
             f'<text class="chart__heading" x="{self.bar_x}%" y="16">'
             f"{escape(self.value_heading)} →</text>",
         ]
+        if self.note:
+            parts.append(
+                f'<text class="chart__heading" x="{self.bar_x}%" y="34">{escape(self.note)}</text>'
+            )
         bar_height = self.row_height - 6
         for bar in self.bars:
             label = (
@@ -114,14 +121,25 @@ class BarChart:
                     f'height="{max(self.row_height, 24)}"/>'
                 )
                 label = f'<a href="{escape(bar.href)}">{hit}{label}</a>'
+            if bar.withheld:
+                drawn = (
+                    f'<text class="chart__value chart__value--muted" x="{self.bar_x}%" '
+                    f'y="{bar.text_y}">{escape(bar.display)}</text>'
+                )
+            else:
+                drawn = (
+                    f'<rect class="chart__bar" x="{self.bar_x}%" y="{bar.y + 3}" '
+                    f'width="{bar.width}%" height="{bar_height}" rx="3"/>'
+                    f'<text class="chart__value" x="{self.value_x(bar)}%" y="{bar.text_y}">'
+                    f"{escape(bar.display)}</text>"
+                )
+            row_class = "chart__row" + (" chart__row--highlight" if bar.highlight else "")
             parts.append(
-                f'<g class="chart__row{" chart__row--highlight" if bar.highlight else ""}">'
+                f'<g class="{row_class}">'
                 + (f"<title>{escape(bar.description)}</title>" if bar.description else "")
                 + label
-                + f'<rect class="chart__bar" x="{self.bar_x}%" y="{bar.y + 3}" '
-                f'width="{bar.width}%" height="{bar_height}" rx="3"/>'
-                f'<text class="chart__value" x="{self.value_x(bar)}%" y="{bar.text_y}">'
-                f"{escape(bar.display)}</text></g>"
+                + drawn
+                + "</g>"
             )
         for marker, legend_y in ((self.marker, 16), (self.you, 34)):
             if marker:
@@ -275,9 +293,11 @@ def ranking_chart(
     description: str,
     value_heading: str,
     baseline: int = 0,
+    label_heading: str = "Technology",
 ) -> BarChart:
     """Bars for ``(label, value, display, href)`` items, in the order given; the bars
-    measure ``value - baseline`` (the heading says where they start when it is not 0)."""
+    measure ``value - baseline`` (a second heading line says where they start when it is
+    not 0: one line would not fit the width of a phone)."""
     bars = [
         Bar(label=label, value=max(value - baseline, 0), display=display, width=0, href=href)
         for label, value, display, href in items
@@ -285,11 +305,13 @@ def ranking_chart(
     chart = BarChart(
         title=title,
         description=description,
-        label_heading="Technology",
+        label_heading=label_heading,
         value_heading=value_heading,
         bars=bars,
         label_width=34.0,
         bar_area=46.0,
+        top=48 if baseline else 30,
+        note=f"bars from {money(baseline)}" if baseline else "",
     )
     _layout(bars, top=chart.top, row_height=chart.row_height, bar_area=chart.bar_area)
     return chart
@@ -309,9 +331,13 @@ def offers_ranking_chart(stats: Sequence, *, title: str) -> BarChart:
     )
 
 
-def median_ranking_chart(stats: Sequence, *, title: str) -> BarChart:
-    """Technologies by median: one bar per published slice, in the order given. Slices
-    from different years (a comparison of each one's newest figures) name their year."""
+def median_ranking_chart(
+    stats: Sequence, *, title: str, href: Callable[[Any], str] | None = None
+) -> BarChart:
+    """Technologies by median: one bar per published slice, in the order given, each
+    linking to ``href(stat)`` (its salary page by default). Slices from different years
+    (a comparison of each one's newest figures) name their year."""
+    href = href or (lambda stat: stat.get_absolute_url())
     several_years = len({stat.year for stat in stats}) > 1
 
     def described(stat) -> str:
@@ -322,25 +348,81 @@ def median_ranking_chart(stats: Sequence, *, title: str) -> BarChart:
     # same length. They start at a round figure below the lowest median instead (the
     # heading says which), and the highest one is highlighted.
     medians = [stat.median for stat in stats]
-    baseline = 0
-    if len(medians) > 1:
-        spread = max(medians) - min(medians)
-        baseline = max(0, (min(medians) - max(spread, min(medians) // 10)) // 1000 * 1000)
+    baseline = _median_baseline(medians)
     chart = ranking_chart(
-        [
-            (stat.technology.name, stat.median, money(stat.median), stat.get_absolute_url())
-            for stat in stats
-        ],
+        [(stat.technology.name, stat.median, money(stat.median), href(stat)) for stat in stats],
         title=title,
         description=", ".join(described(stat) for stat in stats),
-        value_heading=(
-            f"Median per month, bars from {money(baseline)}" if baseline else "Median per month"
-        ),
+        value_heading="Median per month",
         baseline=baseline,
     )
     top = max(medians, default=None)
     for bar, median in zip(chart.bars, medians, strict=True):
         bar.highlight = median == top
+    return chart
+
+
+def _median_baseline(medians: Sequence[int]) -> int:
+    """Where bars of medians start: medians of one market sit close together, and bars
+    drawn from $0 would all look the same length, so they start at a round figure below
+    the lowest one (0 for a single median)."""
+    if len(medians) < 2:
+        return 0
+    spread = max(medians) - min(medians)
+    return max(0, (min(medians) - max(spread, min(medians) // 10)) // 1000 * 1000)
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    """One entry of a breakdown as a chart draws it: ``median`` is None when the
+    disclosure rules withhold it, and ``reason`` then says why in words."""
+
+    label: str
+    median: int | None
+    href: str = ""
+    reason: str = ""
+
+
+WITHHELD_TEXT = "not enough data to publish"
+
+
+def breakdown_chart(rows: Sequence[BreakdownRow], *, title: str, label_heading: str) -> BarChart:
+    """The median of each breakdown entry (English level, remote or office, a country),
+    in the order given, each row linking to the page narrowed to it. A withheld median is
+    written out as withheld, never drawn as a bar of zero; the highest one is
+    highlighted."""
+    medians = [row.median for row in rows if row.median is not None]
+    baseline = _median_baseline(medians)
+
+    def described(row: BreakdownRow) -> str:
+        if row.median is None:
+            return f"{row.label} {WITHHELD_TEXT}" + (f" ({row.reason})" if row.reason else "")
+        return f"{row.label} {money(row.median)}"
+
+    chart = ranking_chart(
+        [
+            (
+                row.label,
+                baseline if row.median is None else row.median,
+                WITHHELD_TEXT if row.median is None else money(row.median),
+                row.href,
+            )
+            for row in rows
+        ],
+        title=title,
+        description=", ".join(described(row) for row in rows) + ".",
+        value_heading="Median per month",
+        baseline=baseline,
+        label_heading=label_heading,
+    )
+    top = max(medians, default=None)
+    for bar, row in zip(chart.bars, rows, strict=True):
+        bar.description = described(row)
+        if row.median is None:
+            bar.withheld = True
+            bar.width = 0
+        else:
+            bar.highlight = row.median == top
     return chart
 
 

@@ -182,6 +182,37 @@ def test_the_admin_explains_bad_block_input_and_keeps_the_rest(
     assert "Written in the admin." in html  # what the editor typed is still there
 
 
+def test_an_editor_narrows_a_live_block_and_a_bad_country_is_explained_on_the_block(
+    admin_client, published, index, image
+):
+    url = f"/admin/pages/add/articles/articlepage/{index.pk}/"
+    data = article_form(published, image)
+    data["body-10-value-facets-seniority"] = "senior"
+    data["body-10-value-facets-country"] = "Ukraine"
+    response = admin_client.post(url, {**data, "action-publish": "1"})
+    assert response.status_code == 200
+    assert not ArticlePage.objects.filter(slug="flask-in-the-admin").exists()
+    html = response.content.decode()
+    assert "The page could not be created due to validation errors" in html
+    assert "is not a valid country; use a two-letter ISO 3166-1 country code" in html
+
+    data["body-10-value-facets-country"] = "ua"
+    data["body-11-value-facets-remote"] = "true"
+    response = admin_client.post(url, {**data, "action-publish": "1"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    page = ArticlePage.objects.get(slug="flask-in-the-admin")
+    live, comparison = page.body[10].value, page.body[11].value
+    assert dict(live["facets"]) == {
+        "seniority": "senior",
+        "english_level": "",
+        "remote": "",
+        "country": "UA",
+    }
+    assert comparison["facets"]["remote"] == "true"
+    text = admin_client.get(page.url).content.decode()
+    assert "Salary in 2024: Senior, UA" in text
+
+
 def test_an_editor_creates_an_articles_section(admin_client, home):
     url = f"/admin/pages/add/articles/articleindexpage/{home.pk}/"
     data = nested_form_data(

@@ -5,6 +5,7 @@ from html import unescape
 import pytest
 from wagtail.test.utils.form_data import nested_form_data, streamfield
 
+from articles import demo
 from articles.admin_warnings import repeated_topic_blocks
 from articles.models import ArticlePage
 
@@ -74,3 +75,16 @@ def test_no_warning_without_a_topic_or_for_another_topic(admin_client, published
     response = admin_client.post(url, data, follow=True)
     assert WARNING not in unescape(response.content.decode())
     assert repeated_topic_blocks(ArticlePage.objects.get(slug="other")) == []
+
+
+def test_a_narrowed_block_on_the_headers_topic_is_no_repeat(published, make_article):
+    c = published
+    page = make_article(
+        [
+            demo.live_salary(c["back-end"].pk, c["flask"].pk, "latest", facets={"remote": "true"}),
+            demo.live_salary(c["back-end"].pk, c["flask"].pk, "latest"),
+        ],
+        topic_specialization=c["back-end"],
+        topic_technology=c["flask"],
+    )
+    assert repeated_topic_blocks(page) == [2]

@@ -7,13 +7,19 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 from django.template.loader import get_template
+from wagtail.blocks import StructBlockValidationError
 
 from articles import demo
-from articles.blocks import ArticleStreamBlock, SeniorityRowBlock, YearChoiceBlock
+from articles.blocks import (
+    ArticleStreamBlock,
+    SeniorityRowBlock,
+    YearChoiceBlock,
+    facets_caption,
+)
 from articles.models import ArticlePage
 from portal.tests.support import text_of
 from salaries.engine.refresh import salary_stats_refresh
-from salaries.factories import add_offers
+from salaries.factories import CandidateFactory, OfferFactory, add_offers
 from salaries.filters import MAX_YEAR, MIN_YEAR
 from salaries.selectors import salary_stat_get, salary_stat_history
 
@@ -285,3 +291,217 @@ def test_code_block_escapes_markup_and_survives_an_unknown_language():
 
     html = highlight_code("<script>alert(1)</script>", "no-such-language")
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+# --- Facets on the live blocks ---
+
+SENIOR_REMOTE = {"seniority": "senior", "remote": "true"}
+
+
+@pytest.fixture
+def faceted(catalogue):
+    """Back-end × Flask and Django in 2024 with every facet field filled at random, and one
+    offer from Malta (a country cell of one offer)."""
+    rng = random.Random(12)
+    c = catalogue
+    people = [CandidateFactory() for _ in range(50)]
+    for tech, count in (("flask", 200), ("django", 120)):
+        for _ in range(count):
+            OfferFactory(
+                specialization=c["back-end"],
+                technologies=[c[tech]],
+                candidate=rng.choice(people),
+                salary=rng.randint(2500, 11000),
+                seniority=rng.choice(["junior", "middle", "senior", "expert"]),
+                english_level=rng.choice(["intermediate", "upper-intermediate", "advanced"]),
+                remote=rng.random() < 0.5,
+                country=rng.choice(["UA", "UA", "PL", "PT"]),
+            )
+    OfferFactory(
+        specialization=c["back-end"], technologies=[c["flask"]], candidate=people[0], country="MT"
+    )
+    salary_stats_refresh()
+    return c
+
+
+def api_cell(client, tech: str, query: str) -> dict:
+    response = client.get(f"/api/v1/stats/back-end/{tech}/2024/?{query}")
+    assert response.status_code == 200
+    return response.json()
+
+
+def live_block_html(html: str) -> str:
+    return re.search(r'<section class="live-salary".*?</section>', html, re.S).group(0)
+
+
+def test_a_faceted_live_block_shows_the_cell_the_api_answers(client, faceted, make_article):
+    c = faceted
+    page = make_article(
+        [demo.live_salary(c["back-end"].pk, c["flask"].pk, "2024", facets=SENIOR_REMOTE)]
+    )
+    cell = api_cell(client, "flask", "seniority=senior&remote=true")
+    plain = salary_stat_get(specialization="back-end", technology="flask", year=2024)
+    assert cell["filters"] == {"seniority": "senior", "remote": True}
+    assert cell["median"] is not None and cell["offers"] < plain.offers
+
+    response = client.get(page.url)
+    text = text_of(response)
+    block = live_block_html(response.content.decode())
+    assert "Back-End Web Developer with Flask Salary in 2024: Senior, Remote" in text
+    assert "Filtered to senior level and remote work." in text
+    assert f"Total offers {cell['offers']:,}" in text
+    assert f"Median salary expectation ${cell['median']:,}" in text
+    assert f"Candidates {cell['candidates']:,}" in text
+    assert f"Total offers {plain.offers:,}" not in text
+    assert 'href="/salaries/back-end/flask/2024/?seniority=senior&amp;remote=true"' in block
+    # The histogram is the cell's: its bands add up to the cell's offers.
+    counts = re.findall(r'<text class="chart__value"[^>]*>([\d,]+)</text>', block)
+    assert sum(int(n.replace(",", "")) for n in counts) == cell["offers"]
+
+
+def test_an_unfaceted_live_block_shows_the_whole_slice(client, faceted, make_article):
+    c = faceted
+    page = make_article([demo.live_salary(c["back-end"].pk, c["flask"].pk, "2024")])
+    plain = api_cell(client, "flask", "")
+    response = client.get(page.url)
+    text = text_of(response)
+    block = live_block_html(response.content.decode())
+    assert plain["filters"] == {}
+    assert f"Total offers {plain['offers']:,}" in text
+    assert f"Median salary expectation ${plain['median']:,}" in text
+    assert "Filtered to" not in text
+    assert "Back-End Web Developer with Flask Salary in 2024:" not in text
+    assert (
+        'href="/salaries/back-end/flask/2024/"' in block
+        and "?" not in re.findall(r'<p class="live-salary__title"><a href="([^"]*)"', block)[0]
+    )
+
+
+def test_a_faceted_comparison_compares_the_cells_the_api_answers(client, faceted, make_article):
+    c = faceted
+    page = make_article(
+        [
+            demo.salary_comparison(
+                "In Ukraine",
+                c["back-end"].pk,
+                [c["flask"].pk, c["django"].pk],
+                "2024",
+                facets={"country": "ua"},
+            )
+        ]
+    )
+    response = client.get(page.url)
+    html, text = response.content.decode(), text_of(response)
+    section = re.search(r'<section class="salary-comparison">.*?</section>', html, re.S).group(0)
+    chart = section[section.index("<svg") : section.index("</svg>")]
+    assert "Filtered to country UA." in text
+    assert "Median salary expectation: Back-End Web Developer, UA" in chart
+    for tech, name in (("flask", "Flask"), ("django", "Django")):
+        cell = api_cell(client, tech, "country=UA")
+        per = f"{cell['offers'] / cell['candidates']:.1f}"
+        assert (
+            f"{name} 2024 {cell['offers']:,} {cell['candidates']:,} ({per} offers per candidate) "
+            f"${cell['median']:,} ${cell['p25']:,}–${cell['p75']:,}"
+        ) in text
+        assert f'href="/salaries/back-end/{tech}/2024/?country=UA"' in section
+        assert f"${cell['median']:,}" in chart
+    assert 'href="/salaries/back-end/flask/2024/"' not in section
+
+
+def test_a_faceted_block_whose_cell_is_withheld_says_why(client, faceted, make_article):
+    c = faceted
+    page = make_article(
+        [demo.live_salary(c["back-end"].pk, c["flask"].pk, "2024", facets={"country": "MT"})]
+    )
+    cell = api_cell(client, "flask", "country=MT")
+    assert cell["offers"] == 1 and cell["median"] is None
+    response = client.get(page.url)
+    text = text_of(response)
+    assert "Median salary expectation Not enough data to publish Fewer than 5 offers" in text
+    assert "Total offers 1" in text
+    assert "<svg" not in live_block_html(response.content.decode()), "no histogram"
+
+
+def test_a_faceted_block_obeys_the_complement_rule(client, withheld_slices, make_article):
+    """FastAPI's senior offers publish as a level of nothing else, but their cell and the
+    slice differ by four people: the narrowed block withholds, as the API does."""
+    c = withheld_slices
+    page = make_article(
+        [
+            demo.live_salary(
+                c["back-end"].pk, c["fastapi"].pk, "2024", facets={"seniority": "senior"}
+            )
+        ]
+    )
+    response = client.get("/api/v1/stats/back-end/fastapi/2024/?seniority=senior")
+    assert response.json()["withheld"] == "complement"
+    text = text_of(client.get(page.url))
+    assert "Total offers 10" in text
+    assert (
+        "Median salary expectation Not enough data to publish Too few people outside this "
+        "group (fewer than 5 other candidates)"
+    ) in text
+
+
+def test_a_faceted_block_follows_a_statistics_recompute(
+    client, faceted, make_article, django_capture_on_commit_callbacks
+):
+    c = faceted
+    page = make_article(
+        [demo.live_salary(c["back-end"].pk, c["flask"].pk, "2024", facets=SENIOR_REMOTE)]
+    )
+    before = api_cell(client, "flask", "seniority=senior&remote=true")
+    assert f"Total offers {before['offers']:,}" in text_of(client.get(page.url))
+
+    rng = random.Random(3)
+    for _ in range(12):
+        OfferFactory(
+            specialization=c["back-end"],
+            technologies=[c["flask"]],
+            candidate=CandidateFactory(),
+            salary=rng.randint(15000, 16000),
+            seniority="senior",
+            remote=True,
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        salary_stats_refresh()
+    after = api_cell(client, "flask", "seniority=senior&remote=true")
+    assert after["offers"] == before["offers"] + 12
+
+    text = text_of(client.get(page.url))
+    assert f"Total offers {after['offers']:,}" in text
+    assert f"Median salary expectation ${after['median']:,}" in text
+
+
+def test_the_facets_of_a_block_take_the_values_the_page_takes_and_explain_bad_ones():
+    block = ArticleStreamBlock().child_blocks["live_salary"].child_blocks["facets"]
+    value = block.clean(
+        block.to_python({"seniority": "senior", "remote": "false", "country": " pl "})
+    )
+    assert dict(value) == {
+        "seniority": "senior",
+        "english_level": "",
+        "remote": "false",
+        "country": "PL",
+    }
+    with pytest.raises(StructBlockValidationError) as raised:
+        block.clean(block.to_python({"country": "Poland"}))
+    message = str(raised.value.block_errors["country"])
+    assert '"Poland" is not a valid country' in message
+    assert "two-letter ISO 3166-1 country code" in message
+    with pytest.raises(StructBlockValidationError) as raised:
+        block.clean(block.to_python({"seniority": "guru"}))
+    assert "seniority" in raised.value.block_errors
+
+
+def test_a_block_says_what_it_is_filtered_to_in_words():
+    every = {
+        "seniority": "senior",
+        "english_level": "upper-intermediate",
+        "remote": "false",
+        "country": "PL",
+    }
+    assert facets_caption(every) == (
+        "senior level, upper-intermediate English, office work and country PL"
+    )
+    assert facets_caption({"remote": "true"}) == "remote work"

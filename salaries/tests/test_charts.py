@@ -1,5 +1,6 @@
 """Chart geometry: folding the histogram's tail, the median marker, the trend line."""
 
+import re
 from types import SimpleNamespace
 
 from hypothesis import given
@@ -7,7 +8,9 @@ from hypothesis import strategies as st
 
 from salaries.charts import (
     MAX_BANDS,
+    BreakdownRow,
     TrendPoint,
+    breakdown_chart,
     fold_histogram,
     histogram_chart,
     median_ranking_chart,
@@ -195,7 +198,8 @@ def test_close_medians_get_bars_of_visibly_different_length_and_the_top_one_stan
     assert widths[0] > widths[1] > widths[2]
     assert [bar.highlight for bar in chart.bars] == [True, False, False]
     svg = chart.render("m")
-    assert "Median per month, bars from $" in svg
+    assert ">Median per month →</text>" in svg
+    assert ">bars from $6,000</text>" in svg
     assert svg.count("chart__row--highlight") == 1
 
 
@@ -239,3 +243,35 @@ def test_the_box_plot_has_a_labelled_axis_across_its_range():
     assert strip.axis[2][0] == strip.ticks["median"]  # $6k sits where the median does
     svg = strip.render("s")
     assert all(f">{label}</text>" in svg for _, label in strip.axis)
+
+
+def test_a_breakdown_chart_draws_published_medians_and_writes_withheld_ones_out():
+    rows = [
+        BreakdownRow(label="UA", median=5200, href="/x/?country=UA"),
+        BreakdownRow(label="PL", median=6100, href="/x/?country=PL"),
+        BreakdownRow(label="MT", median=None, href="/x/?country=MT", reason="fewer than 5 offers"),
+    ]
+    chart = breakdown_chart(rows, title="Median by country", label_heading="Country")
+    svg = chart.render("by-country")
+    drawn = re.findall(r'<g class="chart__row[^"]*">(.*?)</g>', svg)
+    assert len(drawn) == 3
+    assert [bar.display for bar in chart.bars] == ["$5,200", "$6,100", "not enough data to publish"]
+    assert drawn[0].count('class="chart__bar"') == drawn[1].count('class="chart__bar"') == 1
+    assert 'class="chart__bar"' not in drawn[2], "a withheld median is no bar, not even of zero"
+    assert "$0" not in svg
+    assert chart.bars[1].width > chart.bars[0].width > 0
+    assert chart.bars[1].highlight and not chart.bars[0].highlight
+    assert "MT not enough data to publish (fewer than 5 offers)" in svg
+    assert '<title id="by-country-title">Median by country</title>' in svg
+    assert 'href="/x/?country=MT"' in svg
+
+
+def test_a_breakdown_chart_where_everything_is_withheld_draws_no_bar():
+    chart = breakdown_chart(
+        [BreakdownRow(label="Remote", median=None, reason="fewer than 5 candidates")],
+        title="Median, remote or office",
+        label_heading="Work format",
+    )
+    svg = chart.render("remote")
+    assert 'class="chart__bar"' not in svg
+    assert "not enough data to publish" in svg

@@ -179,3 +179,65 @@ def narrowed_salaries(stat):
         seniority="senior",
         remote=True,
     ).values_list("salary", flat=True)
+
+
+def chart_rows(html: str, facet: str) -> dict[str, tuple[str, bool]]:
+    """``label -> (value text, drawn as a bar)`` of one breakdown chart on a page."""
+    svg = re.search(rf'<svg [^>]*aria-labelledby="breakdown-{facet}-title.*?</svg>', html, re.S)
+    rows = {}
+    for row in re.findall(r'<g class="chart__row[^"]*">(.*?)</g>', svg.group(0), re.S):
+        label = re.search(r'<text class="chart__label"[^>]*>([^<]*)</text>', row).group(1)
+        value = re.search(r'<text class="chart__value[^"]*"[^>]*>([^<]*)</text>', row).group(1)
+        rows[label] = (value, 'class="chart__bar"' in row)
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("facet", "labels"),
+    [
+        ("english_level", {"intermediate": "Intermediate", "upper-intermediate":
+                           "Upper-intermediate", "advanced": "Advanced"}),
+        ("remote", {"true": "Remote", "false": "Office"}),
+        ("country", {c: c for c in ("UA", "PL", "DE", "PT", "MT")}),
+    ],
+)  # fmt: skip
+def test_each_breakdown_has_a_chart_whose_bars_are_the_tables_medians(
+    client, faceted, facet, labels
+):
+    html = client.get(PAGE).content.decode()
+    drawn = chart_rows(html, facet)
+    entries = getattr(faceted, f"by_{facet}")
+    assert set(drawn) == set(labels.values())
+    for value, label in labels.items():
+        median = entries[value]["median"]
+        if median is None:
+            assert drawn[label] == ("not enough data to publish", False)
+        else:
+            assert drawn[label] == (f"${median:,}", True)
+    assert drawn.get("MT", ("not enough data to publish", False))[1] is False
+
+
+def test_a_narrowed_pages_charts_follow_its_narrowed_breakdowns(client, faceted):
+    html = client.get(f"{PAGE}?remote=true").content.decode()
+    narrowed = salary_stat_narrowed(stat=faceted, facets={"remote": "true"})
+    drawn = chart_rows(html, "country")
+    for country, entry in narrowed.by_country.items():
+        shown = f"${entry['median']:,}" if entry["median"] is not None else None
+        assert drawn[country][0] == (shown or "not enough data to publish")
+        assert drawn[country][1] is (shown is not None)
+
+
+def test_breakdown_tables_read_like_the_seniority_table_and_stack_on_a_phone(client, faceted):
+    html = client.get(PAGE).content.decode()
+    for facet in ("english_level", "remote", "country"):
+        section = re.search(
+            rf'<section class="panel breakdown" aria-labelledby="breakdown-{facet}-heading">.*?'
+            r"</section>",
+            html,
+            re.S,
+        ).group(0)
+        assert '<table class="table-stack">' in section
+        headings = re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', section)
+        assert headings[1:] == ["Offers", "Candidates", "Median per month", "Middle half"]
+        assert "offers per candidate" in section
+        assert "Proposals" not in section

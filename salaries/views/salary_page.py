@@ -13,7 +13,9 @@ from portal import spreadsheets
 from portal.response_cache import cached_page, params_of
 from salaries import selectors
 from salaries.charts import (
+    BreakdownRow,
     TrendPoint,
+    breakdown_chart,
     percentile_strip,
     slice_histogram_chart,
     trend_chart,
@@ -38,6 +40,35 @@ def _seniority_rows(stat: SalaryStat) -> list[dict]:
             reason = withheld_reason(figures.get("withheld"))
             rows.append({"label": level.label, **figures, "reason": reason})
     return rows
+
+
+CHART_TITLES = {
+    "english_level": "by English level",
+    "remote": "remote and in an office",
+    "country": "in the countries with the most offers",
+}
+
+
+def _breakdown_charts(tables: list[dict], *, subject: str, year: int) -> None:
+    """Give each breakdown table a bar chart of its medians (the table stays the text
+    alternative), drawn from the very rows the table shows."""
+    for table in tables:
+        rows = [
+            BreakdownRow(
+                label=row["label"],
+                median=row["median"],
+                href=row["url"] or "",
+                reason=row["reason"] or "",
+            )
+            for row in table["rows"]
+        ]
+        chart = breakdown_chart(
+            rows,
+            title=f"Median monthly salary expectation {CHART_TITLES[table['facet']]}: "
+            f"{subject}, {year}",
+            label_heading=table["column"],
+        )
+        table["chart_svg"] = chart.render(f"breakdown-{table['facet']}")
 
 
 def _related_rows(stat: SalaryStat) -> list[dict]:
@@ -170,6 +201,7 @@ def _salary_page(
         )
         + (f"?{urlencode(facets)}" if facets else ""),
     }
+    _breakdown_charts(context["breakdown_tables"], subject=subject, year=stat.year)
     if stat.published:
         chart = slice_histogram_chart(stat, salary=salary)
         context["histogram_svg"] = chart.render("histogram")
