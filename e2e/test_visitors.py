@@ -224,8 +224,13 @@ def test_subscribe_in_one_step_without_javascript_then_choose_topics(
         viewport=SIZES["phone"], is_mobile=True, has_touch=True, java_script_enabled=False
     )
     page = context.new_page()
+    # Every page offers the form: the explorer in its footer, an article in its body (the
+    # footer's then stays out of the way).
+    page.goto(live_server.url + "/salaries/")
+    assert page.locator("footer form.subscribe__form").is_visible()
     page.goto(live_server.url + market["article"].url)
-    form = page.locator("form.subscribe__form")
+    assert page.locator("form.subscribe__form:visible").count() == 1
+    form = page.locator("main form.subscribe__form")
     form.get_by_label("Email address").fill("reader@example.com")
     form.get_by_role("button", name="Subscribe").click()  # the one click
     page.wait_for_url("**/newsletter/thanks/")

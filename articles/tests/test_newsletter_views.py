@@ -104,6 +104,16 @@ def test_the_inline_form_of_a_cached_page_subscribes_in_one_post(client, make_ar
     assert message.to == ["reader@example.com"] and link_in(message, "confirm")
 
 
+def test_every_page_offers_the_form_in_its_footer_but_the_newsletters_own(client):
+    footer = re.compile(
+        r'<footer class="site-footer">.*?class="subscribe__form" method="post"', re.S
+    )
+    for path in ("/search/?q=flask", "/salaries/", "/api/"):
+        assert footer.search(client.get(path).content.decode()), path
+    assert "subscribe__form" not in client.get(URL).content.decode()
+    assert "subscribe__form" not in client.get("/newsletter/thanks/").content.decode()
+
+
 @pytest.mark.parametrize(
     "headers",
     [
