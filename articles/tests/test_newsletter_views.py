@@ -273,6 +273,7 @@ def test_more_than_five_attempts_an_hour_from_one_address_are_refused(client, ru
     refused = subscribe(client, "r5@example.com")
     assert refused.status_code == 429
     assert "Too many attempts" in refused.content.decode()
+    assert 'value="r5@example.com"' in refused.content.decode(), "what was typed is kept"
     run_tasks()
     assert Subscriber.objects.count() == 5
     # Another network is not affected.
