@@ -68,6 +68,19 @@ def subscriber_subscribe(*, email: str, topic_slugs: list[str]) -> Subscriber:
     return subscriber
 
 
+def subscriber_confirm(*, subscriber: Subscriber) -> None:
+    """The owner followed the mailed link: the subscription starts (again)."""
+    if subscriber.status != Subscriber.Status.CONFIRMED:
+        subscriber.status = Subscriber.Status.CONFIRMED
+        subscriber.confirmed_at = timezone.now()
+        subscriber.save(update_fields=["status", "confirmed_at"])
+
+
+def subscriber_topics_set(*, subscriber: Subscriber, topics: Iterable[Technology]) -> None:
+    """The technologies the subscriber hears about; none means everything."""
+    subscriber.topics.set(topics)
+
+
 def subscriber_unsubscribe(*, subscriber: Subscriber) -> None:
     if subscriber.status != Subscriber.Status.UNSUBSCRIBED:
         subscriber.status = Subscriber.Status.UNSUBSCRIBED
