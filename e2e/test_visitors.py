@@ -125,7 +125,7 @@ def no_sideways_scroll(page, path):
 
 def test_tables_show_their_key_figure_without_sideways_scrolling(live_server, sized, market):
     width = SIZES[sized.size]["width"]
-    wide, pending = [], []
+    wide = []
     for path in (SALARY_PAGE, FACETED_PAGE, "/salaries/", "/salaries/back-end/", COMPARE_PAGE):
         sized.goto(live_server.url + path)
         no_sideways_scroll(sized, path)
@@ -134,9 +134,7 @@ def test_tables_show_their_key_figure_without_sideways_scrolling(live_server, si
                 continue
             box = table.bounding_box()
             if not (box["x"] >= 0 and box["x"] + box["width"] <= width + 1):
-                # See PENDING_ELSEWHERE: the breakdown tables' phone layout is on its way.
-                in_breakdown = table.evaluate("t => Boolean(t.closest('.breakdown'))")
-                (pending if in_breakdown else wide).append((path, sized.size, box["width"]))
+                wide.append((path, sized.size, box["width"]))
                 continue
             for cell in table.locator("td.key-figure").all()[:5]:
                 cell_box = cell.bounding_box()
@@ -146,8 +144,6 @@ def test_tables_show_their_key_figure_without_sideways_scrolling(live_server, si
                 )
                 assert cell.inner_text().startswith(("$", "not enough")), cell.inner_text()
     assert not wide, wide
-    if pending:
-        pytest.xfail(f"only the breakdown tables' pending phone layout is left: {pending}")
 
 
 def test_stat_card_help_opens_on_demand_by_pointer_and_keyboard(live_server, sized, market):
@@ -335,17 +331,9 @@ PUBLIC_PAGES = [
 ]
 
 
-# A known violation whose fix is under way in the breakdown tables' own change (they stack
-# on a phone instead of scrolling sideways, like the seniority table): a narrowed page's
-# breakdown table overflows at 390 px and its scrolling box holds nothing to focus. While it
-# is the only finding the test is an expected failure; any other finding fails it, and once
-# the tables stack it simply passes.
-PENDING_ELSEWHERE = {("scrollable-region-focusable", ".breakdown > .table-scroll")}
-
-
 def test_axe_finds_no_serious_or_critical_violation_on_any_public_page(live_server, sized, market):
     axe = Axe()
-    found, pending = {}, {}
+    found = {}
     for path in PUBLIC_PAGES:
         sized.goto(live_server.url + path)
         results = axe.run(sized)
@@ -355,13 +343,8 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_public_page(live_serv
             for node in violation["nodes"]:
                 target = " ".join(node["target"])
                 finding = f"{violation['id']} ({violation['impact']}): {target}"
-                if (violation["id"], target) in PENDING_ELSEWHERE and "?" in path:
-                    pending.setdefault(path, []).append(finding)
-                else:
-                    found.setdefault(path, []).append(finding)
+                found.setdefault(path, []).append(finding)
     assert not found, found
-    if pending:
-        pytest.xfail(f"only the breakdown tables' pending phone layout is left: {pending}")
 
 
 # Every visible control, numbered in a data attribute (a closed <details> shows only its
