@@ -14,8 +14,8 @@ from salaries.engine.aggregation import (
     DIMENSIONS,
     FACT_COLUMNS,
     FactRows,
-    facts_read,
     facts_publish,
+    facts_read,
     facts_rebuild,
     unique_rows,
 )

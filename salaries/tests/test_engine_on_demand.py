@@ -177,3 +177,42 @@ def test_statements_per_combination_do_not_grow_with_the_data(flask_2024):
     add(people(60), seniority="senior", remote=True, country="UA")
     add(people(60), seniority="junior", remote=False, country="PL")
     assert statements() == small <= 2
+
+
+def test_a_one_year_refresh_keeps_every_other_years_facts(flask_2024):
+    add, stat = flask_2024
+    spec, tech = SpecializationFactory(slug="front-end"), TechnologyFactory(slug="vue")
+    for i, candidate in enumerate(people(6)):
+        OfferFactory(
+            specialization=spec,
+            technologies=[tech],
+            candidate=candidate,
+            offered_on="2023-03-01",
+            salary=3000 + 10 * i,
+            seniority="senior",
+            remote=True,
+        )
+    add(people(6), seniority="senior", remote=True)
+    stat()
+    earlier = SalaryStat.objects.get(specialization=spec, technology=tech, year=2023)
+    before = faceted_figures(stat=earlier, facets=SENIOR_REMOTE)
+    add(people(2), seniority="senior", remote=True)
+    salary_stats_refresh(year=2024)
+    assert faceted_figures(stat=earlier, facets=SENIOR_REMOTE) == before
+    assert before["offers"] == 6
+    flask = SalaryStat.objects.get(specialization__slug="back-end", technology__slug="flask")
+    assert faceted_figures(stat=flask, facets=SENIOR_REMOTE)["offers"] == 8
+
+
+def test_refresh_after_refresh_keeps_answering_from_the_newest_facts(flask_2024):
+    # Each refresh puts a new facts table in place (on PostgreSQL): its indexes, its
+    # sequence and its name must survive being replaced again.
+    add, stat = flask_2024
+    add(people(6), seniority="senior", remote=True)
+    for extra in (1, 2, 3):
+        add(people(1), seniority="senior", remote=True)
+        assert faceted_figures(stat=stat(), facets=SENIOR_REMOTE)["offers"] == 6 + extra
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, "salaries_salaryfact")
+    assert {"fact_slice_idx"} <= set(indexes)
+    assert any(c["primary_key"] for c in indexes.values())

@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from salaries.engine import refresh
 from salaries.engine.refresh import salary_stats_refresh
 from salaries.factories import (
     CandidateFactory,
@@ -250,10 +251,14 @@ def test_a_failed_refresh_keeps_the_published_set(monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(SalaryStat.objects, "bulk_create", explode)
+    monkeypatch.setattr(refresh, "_published_write", explode)
     with pytest.raises(RuntimeError):
         salary_stats_refresh()
     assert list(SalaryStat.objects.values_list("pk", "offers")) == published
+    # The facts stay those of the published set too (answers on demand agree with it).
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM salaries_salaryfact WHERE t = 0")
+        assert cursor.fetchone() == (1,)
 
 
 def test_refresh_query_count_does_not_grow_with_the_data():
