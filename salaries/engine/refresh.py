@@ -50,12 +50,14 @@ def _slice_rows(
     slice and every breakdown entry on its own."""
     rows: list[SalaryStat] = []
     total_offers = 0
-    for each_year in [year] if year is not None else facts_years(cursor, facts):
+    for each_year in [year] if year is not None else facts_years():
         rows_of = {
             technologies: facts_read(cursor, each_year, technologies=technologies, table=facts)
             for technologies in (True, False)
         }
         for columns, technologies in KINDS:
+            if not len(rows_of[technologies]):
+                continue
             cells = cells_compute(rows_of[technologies], columns, rules)
             for key, figures in cells.items():
                 get = dict(zip(columns, key, strict=True))

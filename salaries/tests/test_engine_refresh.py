@@ -401,3 +401,19 @@ def test_a_candidate_with_offers_at_the_level_and_outside_it_counts_outside():
     slice_of({"o4": 1, "s0": 1}, seniority="")  # s0 also has senior offers
     senior = published_slice().by_seniority["senior"]
     assert senior["withheld"] is None, "o1-o4 and s0: five people outside senior"
+
+
+def test_a_year_without_offers_between_two_has_no_slices():
+    spec, tech = SpecializationFactory(slug="back-end"), TechnologyFactory(slug="flask")
+    for year in (2021, 2023):
+        for i in range(6):
+            OfferFactory(
+                specialization=spec,
+                technologies=[tech],
+                offered_on=datetime.date(year, 6, 1),
+                salary=3000 + i,
+            )
+    summary = salary_stats_refresh()
+    assert summary.years == [2021, 2023]
+    assert sorted(set(SalaryStat.objects.values_list("year", flat=True))) == [2021, 2023]
+    assert summary.offers == 12
