@@ -4,7 +4,8 @@ combination of facets, from the facts the published set was computed from.
 Two statements whatever the data size: the cell's fact rows (one slice, narrowed by
 every facet, so a few thousand rows), and the counts the complement rule needs (for each
 facet set, the offers of the slice that match every other facet but not this one,
-with their distinct candidates, whole and per breakdown value). The figures themselves
+with their distinct candidates, whole and per breakdown value), from one read of the
+slice. The figures themselves
 come from ``cells.cells_compute``, the function the refresh uses.
 """
 
@@ -34,31 +35,39 @@ def _slice_where(stat: SalaryStat) -> tuple[list[str], list]:
 
 def _outside_counts(cursor, stat: SalaryStat, codes: dict[str, int]) -> dict:
     """``(facet column, dimension or None, code or None) -> (offers, candidates)`` of the
-    offers outside the cell for that facet: matching every other facet, not this one."""
+    offers outside the cell for that facet: matching every other facet, not this one.
+
+    The slice is read once: its rows that match all the facets but one at most are kept
+    (a materialised CTE), and every count is taken from them."""
     table = facts_table()
-    selects, params = [], []
     slice_where, slice_params = _slice_where(stat)
+    matches = " + ".join(f"CASE WHEN {column} = %s THEN 1 ELSE 0 END" for column in codes)
+    near = (
+        f"WITH near AS MATERIALIZED (SELECT c, {', '.join(DIMENSIONS)} "  # noqa: S608
+        f"FROM {table} WHERE {' AND '.join(slice_where)} AND {matches} >= %s)"
+    )
+    params = [*slice_params, *codes.values(), len(codes) - 1]
+    selects = []
     for i, (column, code) in enumerate(codes.items()):
-        where = [*slice_where, f"{column} <> %s"]
-        where_params = [*slice_params, code]
+        where = [f"{column} <> %s"]
+        where_params = [code]
         for other, other_code in codes.items():
             if other != column:
                 where.append(f"{other} = %s")
                 where_params.append(other_code)
         condition = " AND ".join(where)
         selects.append(
-            f"SELECT {i}, -1, 0, COUNT(*), COUNT(DISTINCT c) "  # noqa: S608
-            f"FROM {table} WHERE {condition}"
+            f"SELECT {i}, -1, 0, COUNT(*), COUNT(DISTINCT c) FROM near WHERE {condition}"  # noqa: S608
         )
         params += where_params
         for j, d in enumerate(DIMENSIONS):
             if d not in codes:
                 selects.append(
                     f"SELECT {i}, {j}, {d}, COUNT(*), COUNT(DISTINCT c) "  # noqa: S608
-                    f"FROM {table} WHERE {condition} GROUP BY {d}"
+                    f"FROM near WHERE {condition} GROUP BY {d}"
                 )
                 params += where_params
-    cursor.execute(" UNION ALL ".join(selects), params)
+    cursor.execute(f"{near} {' UNION ALL '.join(selects)}", params)
     columns = list(codes)
     found = {}
     for i, j, code, offers, candidates in cursor.fetchall():
