@@ -419,16 +419,17 @@ FACET_PHRASES = {
     "seniority": "{} level",
     "english_level": "{} English",
     "remote": "{} work",
-    "country": "country {}",
+    "country": "offers from {}",
 }
 
 
 def facets_caption(facets: dict[str, str]) -> str:
-    """What a block is filtered to, as a phrase: "senior level, remote work and country
-    UA"."""
+    """What a block is filtered to, as a phrase: "senior level, remote work and offers
+    from Ukraine"."""
     phrases = []
     for facet, value in facets.items():
-        label = value if facet == "country" else value_label(facet, value).lower()
+        label = value_label(facet, value)
+        label = label if facet == "country" else label.lower()
         phrases.append(FACET_PHRASES[facet].format(label))
     if len(phrases) < 2:
         return "".join(phrases)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django_countries import countries
+
 from portal.query import BadQueryParameter, one_value
 from salaries.models import EnglishLevel, Seniority
 
@@ -73,7 +75,10 @@ def value_of(facet: str, code: int) -> str:
 
 
 def value_label(facet: str, value: str) -> str:
-    """How a value reads on pages: "Senior", "Remote", "UA"."""
+    """How a value reads on pages: "Senior", "Remote", "Ukraine" (a code ISO 3166 does
+    not name reads as itself)."""
+    if facet == "country":
+        return str(countries.name(value)) or value
     return VALUE_LABELS.get(facet, {}).get(value, value)
 
 
@@ -127,5 +132,5 @@ def filters_json(facets: Mapping[str, str]) -> dict:
 
 
 def facets_in_words(facets: Mapping[str, str]) -> str:
-    """ "Senior, Remote, UA" for titles and headings."""
+    """ "Senior, Remote, Ukraine" for titles and headings."""
     return ", ".join(value_label(facet, value) for facet, value in facets.items())

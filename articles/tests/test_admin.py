@@ -210,7 +210,7 @@ def test_an_editor_narrows_a_live_block_and_a_bad_country_is_explained_on_the_bl
     }
     assert comparison["facets"]["remote"] == "true"
     text = admin_client.get(page.url).content.decode()
-    assert "Salary in 2024: Senior, UA" in text
+    assert "Salary in 2024: Senior, Ukraine" in text
 
 
 def test_an_editor_creates_an_articles_section(admin_client, home):

@@ -394,8 +394,8 @@ def test_a_faceted_comparison_compares_the_cells_the_api_answers(client, faceted
     html, text = response.content.decode(), text_of(response)
     section = re.search(r'<section class="salary-comparison">.*?</section>', html, re.S).group(0)
     chart = section[section.index("<svg") : section.index("</svg>")]
-    assert "Filtered to country UA." in text
-    assert "Median salary expectation: Back-End Web Developer, UA" in chart
+    assert "Filtered to offers from Ukraine." in text
+    assert "Median salary expectation: Back-End Web Developer, Ukraine" in chart
     for tech, name in (("flask", "Flask"), ("django", "Django")):
         cell = api_cell(client, tech, "country=UA")
         per = f"{cell['offers'] / cell['candidates']:.1f}"
@@ -502,6 +502,6 @@ def test_a_block_says_what_it_is_filtered_to_in_words():
         "country": "PL",
     }
     assert facets_caption(every) == (
-        "senior level, upper-intermediate English, office work and country PL"
+        "senior level, upper-intermediate English, office work and offers from Poland"
     )
     assert facets_caption({"remote": "true"}) == "remote work"
