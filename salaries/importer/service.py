@@ -162,10 +162,9 @@ class _ValidatedBatches:
 
     def __exit__(self, *exc_info) -> None:
         self._cancelled.set()
-        # The thread stops at its next hand-over; it is only waited for when it has
-        # finished reading, so that a writer's error is never held up by a slow input.
-        if not self._thread.is_alive() or exc_info[0] is None:
-            self._thread.join()
+        # The thread stops at its next hand-over. After an error it is given a moment,
+        # no more, so that the error is never held up by an input that is slow to read.
+        self._thread.join(timeout=None if exc_info[0] is None else 1.0)
 
     def __iter__(self) -> Iterator[tuple[list[OfferRow], int]]:
         while True:
