@@ -2,9 +2,14 @@
 batches, all or nothing by default, and reports what it did in an ``ImportSummary``.
 """
 
+from __future__ import annotations
+
+import contextlib
+import queue
 import tempfile
+import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -105,6 +110,142 @@ class _Rollback(Exception):
     """Raised inside the import transaction to undo it (invalid rows, or a dry run)."""
 
 
+class _Cancelled(Exception):
+    """Raised in the validating thread when the writing side has stopped listening."""
+
+
+@dataclass(frozen=True)
+class _Stopped:
+    """Reading stopped half-way: the batches queued before this were read in full."""
+
+    reason: str
+
+
+_END = object()  # every record was read; the last batch is queued
+
+
+class _ValidatedBatches:
+    """Reads and validates the records in a thread of its own, a few batches ahead of
+    the caller, who writes them: validating batch n + 1 (Python) overlaps with writing
+    batch n (mostly waiting for the database, which releases the GIL). The thread never
+    touches the database, so every write stays on the caller's connection, in the
+    caller's transaction.
+
+    Iterating yields ``(rows, last line read)`` per full batch and then the last, short
+    one; a stop in reading ends the iteration after the batches read before it, with the
+    reason in ``stopped``. The thread keeps the rejected-row counts in the summary and
+    calls ``on_reject`` and ``progress``; the caller keeps the written-row counts. Use
+    it as a context manager: leaving it early stops the thread."""
+
+    AHEAD = 2  # batches validated and waiting; bounds the memory held
+
+    def __init__(
+        self,
+        records: Iterable[tuple[int, Mapping[str, Any]]],
+        summary: ImportSummary,
+        *,
+        today: date,
+        batch_size: int,
+        on_reject: Callable[[int, str, Mapping[str, Any]], None] | None,
+        progress: Callable[[int], None] | None,
+    ) -> None:
+        self.records, self.summary, self.today = records, summary, today
+        self.batch_size, self.on_reject, self.progress = batch_size, on_reject, progress
+        self.stopped = ""
+        self._queue: queue.Queue = queue.Queue(maxsize=self.AHEAD)
+        self._cancelled = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="validate-offers", daemon=True)
+
+    def __enter__(self) -> _ValidatedBatches:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._cancelled.set()
+        # The thread stops at its next hand-over. After an error it is given a moment,
+        # no more, so that the error is never held up by an input that is slow to read.
+        self._thread.join(timeout=None if exc_info[0] is None else 1.0)
+
+    def __iter__(self) -> Iterator[tuple[list[OfferRow], int]]:
+        while True:
+            item = self._queue.get()
+            if item is _END:
+                return
+            if isinstance(item, _Stopped):
+                self.stopped = item.reason
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    def _put(self, item: object) -> None:
+        while True:
+            if self._cancelled.is_set():
+                raise _Cancelled
+            try:
+                self._queue.put(item, timeout=0.1)
+            except queue.Full:
+                continue
+            return
+
+    def _run(self) -> None:
+        seen = _SeenOfferIds()
+        try:
+            self._read_all(seen)
+        except _Cancelled:
+            return
+        except ImportFileError as error:
+            self._put_last(_Stopped(str(error)))
+        except BaseException as error:  # noqa: BLE001 - handed over and raised there
+            self._put_last(error)
+        else:
+            self._put_last(_END)
+        finally:
+            seen.close()
+
+    def _put_last(self, item: object) -> None:
+        with contextlib.suppress(_Cancelled):
+            self._put(item)
+
+    def _read_all(self, seen: _SeenOfferIds) -> None:
+        summary, today, on_reject, progress = (
+            self.summary,
+            self.today,
+            self.on_reject,
+            self.progress,
+        )
+        batch: list[OfferRow] = []
+        batch_lines: dict[str, int] = {}
+        line = 0
+        for line, record in self.records:
+            summary.read += 1
+            if progress is not None:
+                progress(1)
+            try:
+                row = validate_record(line, record, today=today)
+                first = batch_lines.get(row.offer_id) or seen.first_line(row.offer_id)
+                if first is not None:
+                    raise RowError(
+                        line, [("offer_id", f'"{row.offer_id}" already appears on line {first}')]
+                    )
+            except RowError as error:
+                summary.rejected += 1
+                summary.add_error(error)
+                if on_reject is not None:
+                    on_reject(line, error.reason, record)
+                continue
+            batch.append(row)
+            batch_lines[row.offer_id] = line
+            if len(batch) >= self.batch_size:
+                self._put((batch, line))
+                seen.add(batch_lines)
+                batch, batch_lines = [], {}
+            if self._cancelled.is_set():
+                raise _Cancelled
+        if batch:
+            self._put((batch, line))
+
+
 def offers_import(
     *,
     records: Iterable[tuple[int, Mapping[str, Any]]],
@@ -127,79 +268,52 @@ def offers_import(
     An ``ImportFileError`` from reading the records or from ``on_reject`` stops the
     import: the summary says why in ``stopped`` and, with ``skip_invalid``, which batches
     were committed before the stop; the open batch is not written.
+
+    Records are read and validated in a thread a few batches ahead (``on_reject`` and
+    ``progress`` are called there); every write happens in the calling thread.
     """
     clock = time.perf_counter()
     today = today or timezone.now().date()
     summary = ImportSummary(dry_run=dry_run)
-    seen = _SeenOfferIds()
     writer: OfferWriter | None = None
-    batch: list[OfferRow] = []
-    batch_lines: dict[str, int] = {}
-    last_line = 0
 
-    def flush() -> None:
+    def write(batch: list[OfferRow], last_line: int) -> None:
         nonlocal writer
-        if batch:
-            if writer is None:
-                writer = OfferWriter(summary)
-            if skip_invalid and not dry_run:
-                with transaction.atomic():
-                    writer.write(batch)
-                summary.committed_batches += 1
-                summary.committed_rows += len(batch)
-                summary.committed_through_line = last_line
-            elif skip_invalid or not summary.error_count:
+        if writer is None:
+            writer = OfferWriter(summary)
+        if skip_invalid and not dry_run:
+            with transaction.atomic():
                 writer.write(batch)
-        seen.add(batch_lines)
-        batch.clear()
-        batch_lines.clear()
+            summary.committed_batches += 1
+            summary.committed_rows += len(batch)
+            summary.committed_through_line = last_line
+        elif skip_invalid or not summary.error_count:
+            writer.write(batch)
 
     def run() -> None:
+        with _ValidatedBatches(
+            records,
+            summary,
+            today=today,
+            batch_size=batch_size,
+            on_reject=on_reject,
+            progress=progress,
+        ) as batches:
+            for batch, last_line in batches:
+                write(batch, last_line)
+        summary.stopped = batches.stopped
+
+    if skip_invalid and not dry_run:
+        run()
+        summary.written = summary.created + summary.updated > 0
+    else:
         try:
-            read_all()
-        except ImportFileError as error:
-            summary.stopped = str(error)
-
-    def read_all() -> None:
-        nonlocal last_line
-        for line, record in records:
-            last_line = line
-            summary.read += 1
-            if progress is not None:
-                progress(1)
-            try:
-                row = validate_record(line, record, today=today)
-                first = batch_lines.get(row.offer_id) or seen.first_line(row.offer_id)
-                if first is not None:
-                    raise RowError(
-                        line, [("offer_id", f'"{row.offer_id}" already appears on line {first}')]
-                    )
-            except RowError as error:
-                summary.rejected += 1
-                summary.add_error(error)
-                if on_reject is not None:
-                    on_reject(line, error.reason, record)
-                continue
-            batch.append(row)
-            batch_lines[row.offer_id] = line
-            if len(batch) >= batch_size:
-                flush()
-        flush()
-
-    try:
-        if skip_invalid and not dry_run:
-            run()
-            summary.written = summary.created + summary.updated > 0
-        else:
-            try:
-                with transaction.atomic():
-                    run()
-                    if summary.error_count or summary.stopped or dry_run:
-                        raise _Rollback
-            except _Rollback:
-                pass  # nothing stays; the counts say what would have happened
-            summary.written = not (summary.error_count or summary.stopped or dry_run)
-    finally:
-        seen.close()
+            with transaction.atomic():
+                run()
+                if summary.error_count or summary.stopped or dry_run:
+                    raise _Rollback
+        except _Rollback:
+            pass  # nothing stays; the counts say what would have happened
+        summary.written = not (summary.error_count or summary.stopped or dry_run)
     summary.seconds = time.perf_counter() - clock
     return summary

@@ -114,9 +114,19 @@ def _shown(text: str) -> str:
 
 def _slug(value: str) -> str | None:
     """The slug's problem, or None when it is fine."""
+    if value in _GOOD_SLUGS:
+        return None
     if problem := slug_problem(value):
         return f"{problem}, got {_shown(value)}"
+    if len(_GOOD_SLUGS) < _GOOD_SLUGS_KEPT:
+        _GOOD_SLUGS.add(value)
     return None
+
+
+# Slugs already found valid: a file names the same few dozen over and over. Bounded, so a
+# file of a million different slugs costs no more memory than this.
+_GOOD_SLUGS: set[str] = set()
+_GOOD_SLUGS_KEPT = 10_000
 
 
 def _lower_ascii(value: str) -> str:
@@ -146,9 +156,15 @@ def validate_record(line: int, record: Mapping[str, Any], *, today: date) -> Off
 
     value: dict[str, str] = {}
     bad_kind: set[str] = set()
+    get = record.get
     for field in FIELDS:
+        raw = get(field)
+        # The common case first: plain ASCII text (every CSV value), as ``_text`` reads it.
+        if type(raw) is str and raw.isascii() and "\x00" not in raw:
+            value[field] = raw.strip()
+            continue
         try:
-            value[field] = _text(field, record.get(field))
+            value[field] = _text(field, raw)
         except _BadValue as error:
             problem(field, str(error))
             value[field] = ""

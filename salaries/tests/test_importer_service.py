@@ -1,13 +1,18 @@
 """offers_import: batches, all or nothing, and duplicate offer ids found exactly."""
 
+import threading
+import time
 from datetime import date
 
 import pytest
+from django.db import DatabaseError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from salaries.importer import service
+from salaries.importer.reading import ImportFileError
 from salaries.importer.service import offers_import
+from salaries.importer.writing import OfferWriter
 from salaries.models import Offer
 from salaries.tests.support import snapshot
 
@@ -93,3 +98,98 @@ def test_a_real_duplicate_among_clashing_hashes_names_its_first_line(monkeypatch
     )
     assert summary.created == 5
     assert summary.errors == ['line 6: offer_id: "ö1" already appears on line 4']
+
+
+# --- Validating ahead of the writer ---
+
+
+def records_of(count: int, *, bad_at: int | None = None):
+    """``count`` valid records numbered from line 2; the one at ``bad_at`` has no salary."""
+    for line in range(2, count + 2):
+        row = record(f"o{line}")
+        if line == bad_at:
+            row["salary"] = ""
+        yield line, row
+
+
+def validating_threads() -> list[threading.Thread]:
+    """The reading threads still running, once each has had time to see it should stop."""
+    for thread in threading.enumerate():
+        if thread.name == "validate-offers":
+            thread.join(timeout=5)
+    return [t for t in threading.enumerate() if t.name == "validate-offers" and t.is_alive()]
+
+
+def test_a_writer_failing_half_way_rolls_back_every_batch_and_stops_the_reading(monkeypatch):
+    real_write, calls = OfferWriter.write, []
+
+    def failing_write(self, rows):
+        calls.append(len(rows))
+        if len(calls) == 3:
+            raise DatabaseError("the server went away")
+        real_write(self, rows)
+
+    monkeypatch.setattr(OfferWriter, "write", failing_write)
+    before = snapshot()
+    with pytest.raises(DatabaseError, match="went away"):
+        offers_import(records=records_of(2000), batch_size=10)
+    assert calls == [10, 10, 10]  # two batches written, then the failure; nothing more
+    assert snapshot() == before
+    assert not validating_threads()
+
+
+def test_an_invalid_row_in_a_later_batch_undoes_the_batches_already_written(monkeypatch):
+    written = []
+    real_write = OfferWriter.write
+
+    def slow_write(self, rows):  # the reading thread runs ahead while a batch is written
+        time.sleep(0.01)
+        real_write(self, rows)
+        written.append(Offer.objects.count())
+
+    monkeypatch.setattr(OfferWriter, "write", slow_write)
+    before = snapshot()
+    summary = offers_import(records=records_of(60, bad_at=55), batch_size=10)
+    assert written and written[0] == 10  # batches had gone in before the bad row was read
+    assert summary.errors == ["line 55: salary: is required"]
+    assert (summary.read, summary.rejected, summary.written) == (60, 1, False)
+    assert snapshot() == before
+
+
+def test_with_skip_invalid_every_valid_row_around_an_invalid_one_is_committed_once():
+    rejected = []
+    summary = offers_import(
+        records=records_of(45, bad_at=30),
+        skip_invalid=True,
+        batch_size=10,
+        on_reject=lambda line, reason, rec: rejected.append(line),
+    )
+    assert (summary.created, summary.rejected, summary.committed_batches) == (44, 1, 5)
+    assert (summary.committed_rows, summary.committed_through_line) == (44, 46)
+    assert rejected == [30]
+    ids = sorted(Offer.objects.values_list("offer_id", flat=True))
+    assert ids == sorted(f"o{line}" for line in range(2, 47) if line != 30)
+
+
+def test_an_unexpected_error_while_reading_is_raised_and_nothing_stays():
+    def records():
+        yield from records_of(25)
+        raise RuntimeError("the disk is on fire")
+
+    before = snapshot()
+    with pytest.raises(RuntimeError, match="on fire"):
+        offers_import(records=records(), batch_size=10)
+    assert snapshot() == before
+    assert not validating_threads()
+
+
+def test_a_stop_in_reading_keeps_the_batches_committed_before_it_and_only_those():
+    def records():
+        yield from records_of(25)
+        raise ImportFileError("line 27: cannot read the file (I/O error)")
+
+    summary = offers_import(records=records(), skip_invalid=True, batch_size=10)
+    assert summary.stopped == "line 27: cannot read the file (I/O error)"
+    assert (summary.committed_batches, summary.committed_rows) == (2, 20)
+    assert summary.committed_through_line == 21
+    assert Offer.objects.count() == 20  # the open batch of 5 was not written

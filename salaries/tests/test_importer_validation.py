@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from salaries.importer import validation
 from salaries.importer.validation import RowError, validate_record
 
 TODAY = date(2026, 6, 30)
@@ -233,3 +234,21 @@ def test_values_of_the_wrong_json_kind_are_row_errors(field, value, kind):
 def test_text_the_database_cannot_store_or_a_person_cannot_see(field, value, reason):
     message = problems(**{field: value})
     assert message.startswith(f"line 17: {field}: ") and reason in message
+
+
+def test_slugs_seen_before_are_judged_the_same_way_every_time(monkeypatch):
+    monkeypatch.setattr(validation, "_GOOD_SLUGS", set())
+    monkeypatch.setattr(validation, "_GOOD_SLUGS_KEPT", 2)
+    for _ in range(3):  # valid slugs are remembered, at most two of them; bad ones never
+        assert check(technologies="python;flask;django").technologies == (
+            "python",
+            "flask",
+            "django",
+        )
+        assert problems(technologies="python;all;Déjà") == (
+            'line 17: technologies: "all" is reserved for the roll-up across every value, '
+            'got "all"; '
+            "line 17: technologies: must be lower-case letters, digits and hyphens, starting "
+            'with a letter or a digit, at most 50 characters, got "Déjà"'
+        )
+    assert sorted(validation._GOOD_SLUGS) == ["back-end", "python"]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from salaries.importer.columns import OfferRow
 from salaries.importer.service import ImportSummary
 from salaries.importer.writing import OfferWriter
-from salaries.models import Offer
+from salaries.models import Offer, OfferTechnology
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +97,29 @@ def test_the_copy_path_and_the_orm_path_store_rows_alike():
     for row in (FULL, BARE):
         orm, copy = stored(row.offer_id + "-orm"), stored(row.offer_id + "-copy")
         assert orm[1:] == copy[1:] == expected(row)[1:]
+
+
+def test_a_batch_of_new_and_existing_offers_links_each_to_its_own_technologies_only():
+    summary = ImportSummary()
+    writer = OfferWriter(summary)
+    writer.write([FULL, BARE])
+    moved = replace(BARE, technologies=("python", "go"), salary=2)
+    fresh = replace(FULL, offer_id="o3", technologies=("selenium",))
+    writer.write([fresh, moved])
+    assert (summary.created, summary.updated) == (3, 1)
+    assert stored("o1") == expected(FULL)  # not in the batch: untouched
+    assert stored("o2") == expected(moved) and stored("o3") == expected(fresh)
+    assert OfferTechnology.objects.count() == 2 + 2 + 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="constraint modes are PostgreSQL's")
+def test_the_foreign_keys_are_deferred_again_after_a_batch():
+    OfferWriter(ImportSummary()).write([FULL])
+    offer = Offer.objects.get(offer_id="o1")
+    with connection.cursor() as cursor:  # a dangling link is accepted until commit, as before
+        cursor.execute(
+            f"INSERT INTO {OfferTechnology._meta.db_table} (offer_id, technology_id) "  # noqa: S608
+            "VALUES (%s, -1)",
+            [offer.id],
+        )
+        cursor.execute(f"DELETE FROM {OfferTechnology._meta.db_table} WHERE technology_id = -1")  # noqa: S608
