@@ -89,9 +89,9 @@ def _text(field: str, value: Any) -> str:
         text = str(value)
     else:
         raise _BadValue(f"must be a string or a number, got a JSON {json_kind(value)}")
+    if "\x00" in text:
+        raise _BadValue("must not contain NUL characters")
     if text.isascii():
-        if "\x00" in text:
-            raise _BadValue("must not contain NUL characters")
         return text
     if "\ufeff" in text:
         raise _BadValue(

@@ -226,6 +226,8 @@ def test_values_of_the_wrong_json_kind_are_row_errors(field, value, kind):
     ("field", "value", "reason"),
     [
         ("offer_id", "o\x001", "must not contain NUL characters"),
+        ("offer_id", "é\x001", "must not contain NUL characters"),  # beyond ASCII as well
+        ("country", "\x00", "must not contain NUL characters"),
         ("candidate_id", "\ufeffc1", "byte order mark"),
         ("offer_id", "o\ud8001", "not valid Unicode"),
         ("technologies", "python;\u212aotlin", "lower-case letters"),  # Kelvin sign, not k
