@@ -92,14 +92,22 @@ class Technology(NamedSlugModel):
 class Candidate(models.Model):
     """A person who received offers, known only by the identifier of the source system."""
 
-    external_id = models.CharField(max_length=64, unique=True)
+    # Unique through a constraint rather than ``unique=True``: on PostgreSQL the field
+    # option adds a second, pattern-matching index that no query uses and every import
+    # has to keep up to date.
+    external_id = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["external_id"], name="candidate_external_id_uniq")
+        ]
 
     def __str__(self) -> str:
         return self.external_id
 
 
 class Offer(models.Model):
-    offer_id = models.CharField(max_length=64, unique=True)
+    offer_id = models.CharField(max_length=64)  # unique: see Meta (as Candidate.external_id)
     candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="offers")
     specialization = models.ForeignKey(
         Specialization, on_delete=models.PROTECT, related_name="offers"
@@ -124,6 +132,7 @@ class Offer(models.Model):
         indexes = [
             models.Index(fields=["offered_on", "specialization"], name="offer_date_spec_idx"),
         ]
+        constraints = [models.UniqueConstraint(fields=["offer_id"], name="offer_offer_id_uniq")]
 
     def __str__(self) -> str:
         return self.offer_id
