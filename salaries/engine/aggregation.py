@@ -264,9 +264,16 @@ def _pack(columns: Sequence[np.ndarray]) -> tuple[np.ndarray | None, list[tuple[
 def distinct_rows(columns: Sequence[np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
     """The distinct rows of ``columns`` in lexicographic order (as int64 columns), and
     how many rows each stands for."""
+    matrix = distinct_matrix(columns)
+    return [matrix[:, j] for j in range(len(columns))], matrix[:, -1]
+
+
+def distinct_matrix(columns: Sequence[np.ndarray]) -> np.ndarray:
+    """The distinct rows of ``columns`` in lexicographic order, each followed by how many
+    rows it stands for, as one int64 matrix (written in place: no column is held twice)."""
     n = len(columns[0]) if columns else 0
     if not n:
-        return [np.empty(0, dtype=np.int64) for _ in columns], np.empty(0, dtype=np.int64)
+        return np.empty((0, len(columns) + 1), dtype=np.int64)
     key, layout = _pack(columns)
     if key is not None:
         key.sort()
@@ -279,17 +286,23 @@ def distinct_rows(columns: Sequence[np.ndarray]) -> tuple[list[np.ndarray], np.n
             ordered = column[order]
             changed |= ordered[1:] != ordered[:-1]
     starts = np.flatnonzero(np.r_[True, changed])
-    counts = np.diff(np.r_[starts, n]).astype(np.int64)
-    rows = starts if order is None else order[starts]
+    del changed
+    out = np.empty((len(starts), len(columns) + 1), dtype=np.int64)
+    out[:, -1] = np.diff(np.r_[starts, n])
     if key is None:
-        return [np.asarray(column, dtype=np.int64)[rows] for column in columns], counts
+        rows = order[starts]
+        for j, column in enumerate(columns):
+            out[:, j] = column[rows]
+        return out
     # Read the values back from the sorted keys rather than from the unsorted columns.
     first = key[starts]
-    out, shift = [], 0
-    for low, width in reversed(layout):
-        out.append(((first >> shift) & ((1 << width) - 1)) + low)
+    del key, starts
+    shift = 0
+    for j in range(len(columns) - 1, -1, -1):
+        low, width = layout[j]
+        out[:, j] = ((first >> shift) & ((1 << width) - 1)) + low
         shift += width
-    return out[::-1], counts
+    return out
 
 
 def unique_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -338,8 +351,7 @@ class FactRows:
 
     def grouped(self, columns: list[str]) -> np.ndarray:
         """``columns, salary, offers``: the offers at each salary of each group."""
-        values, counts = distinct_rows(self._cols([*columns, "p"]))
-        return _stack([*values, counts])
+        return distinct_matrix(self._cols([*columns, "p"]))
 
     def people(self, columns: list[str]) -> np.ndarray:
         """``columns, distinct candidates, most offers of one candidate`` per group."""

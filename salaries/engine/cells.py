@@ -51,8 +51,7 @@ def cells_compute(
     of ``columns``: offers, candidates, money figures, histogram, ``withheld`` and the four
     breakdowns (``by_seniority`` …), shaped as ``SalaryStat`` fields."""
     width = len(columns)
-    grouped = {d: source.grouped([*columns, d]) for d in DIMENSIONS}
-    base = grouped[DIMENSIONS[0]]
+    base = source.grouped(columns)
     cells, cell_of = unique_rows(base[:, :width])
     whole = grouped_figures(cell_of.ravel(), base[:, -2], base[:, -1])
     people = _by_key(source.slice_people(columns), width)
@@ -86,8 +85,9 @@ def cells_compute(
             "withheld": withheld,
             **{BREAKDOWN[facet]: {} for facet in FACETS},
         }
-    for d in DIMENSIONS:
-        _breakdown(source, columns, d, grouped[d], found, people, rules, outside)
+    del base, cell_of
+    for d in DIMENSIONS:  # one facet's grouping in memory at a time
+        _breakdown(source, columns, d, source.grouped([*columns, d]), found, people, rules, outside)
     return found
 
 
