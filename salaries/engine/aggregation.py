@@ -319,6 +319,21 @@ def unique_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return matrix[starts], np.cumsum(starts) - 1
 
 
+def _runs(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of a sorted key, and how many times each comes."""
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    return key[starts], np.diff(np.r_[starts, len(key)]).astype(np.int64)
+
+
+def _unpack(keys: np.ndarray, layout: Sequence[tuple[int, int]]) -> list[np.ndarray]:
+    """The columns packed into ``keys`` by ``_pack`` (with this layout)."""
+    out, shift = [], 0
+    for low, width in reversed(layout):
+        out.append(((keys >> shift) & ((1 << width) - 1)) + low)
+        shift += width
+    return out[::-1]
+
+
 def _prefix_runs(columns: Sequence[np.ndarray]) -> np.ndarray:
     """Where each run of equal rows of ``columns`` (sorted) starts."""
     n = len(columns[0])
@@ -326,10 +341,6 @@ def _prefix_runs(columns: Sequence[np.ndarray]) -> np.ndarray:
     for column in columns:
         changed |= column[1:] != column[:-1]
     return np.flatnonzero(np.r_[True, changed]) if n else np.empty(0, dtype=np.int64)
-
-
-def _stack(columns: Sequence[np.ndarray]) -> np.ndarray:
-    return np.stack([np.asarray(c, dtype=np.int64) for c in columns], axis=1)
 
 
 class FactRows:
@@ -355,29 +366,67 @@ class FactRows:
 
     def people(self, columns: list[str]) -> np.ndarray:
         """``columns, distinct candidates, most offers of one candidate`` per group."""
-        values, offers = distinct_rows(self._cols([*columns, "c"]))
-        if not len(offers):
+        cols = self._cols([*columns, "c"])
+        if not len(cols[0]):
             return np.empty((0, len(columns) + 2), dtype=np.int64)
-        starts = _prefix_runs(values[:-1])
-        candidates = np.diff(np.r_[starts, len(offers)])
-        top = np.maximum.reduceat(offers, starts)
-        return _stack([*(v[starts] for v in values[:-1]), candidates, top])
+        key, layout = _pack(cols)
+        if key is None:
+            values, offers = distinct_rows(cols)
+            starts = _prefix_runs(values[:-1])
+            groups = [v[starts] for v in values[:-1]]
+        else:  # on the packed keys alone: the candidates' rows are never unpacked
+            key.sort()
+            unique, offers = _runs(key)
+            prefix = unique >> layout[-1][1]
+            del unique
+            starts = np.flatnonzero(np.r_[True, prefix[1:] != prefix[:-1]])
+            groups = _unpack(prefix[starts], layout[:-1])
+        out = np.empty((len(starts), len(columns) + 2), dtype=np.int64)
+        for j, group in enumerate(groups):
+            out[:, j] = group
+        out[:, -2] = np.diff(np.r_[starts, len(offers)])
+        out[:, -1] = np.maximum.reduceat(offers, starts)
+        return out
 
     slice_people = people
 
     def alone(self, columns: list[str], dimension: str) -> np.ndarray:
         """``columns, code, candidates`` for the candidates all of whose offers in the group
         have this code of ``dimension`` (everyone else has offers outside it)."""
-        values, _ = distinct_rows(self._cols([*columns, "c", dimension]))
-        if not len(values[0]):
-            return np.empty((0, len(columns) + 2), dtype=np.int64)
-        starts = _prefix_runs(values[:-1])
-        single = np.diff(np.r_[starts, len(values[0])]) == 1
-        kept = [v[starts[single]] for i, v in enumerate(values) if i != len(columns)]
-        if not len(kept[0]):
-            return np.empty((0, len(columns) + 2), dtype=np.int64)
-        groups, counts = distinct_rows(kept)
-        return _stack([*groups, counts])
+        cols = self._cols([*columns, "c", dimension])
+        empty = np.empty((0, len(columns) + 2), dtype=np.int64)
+        if not len(cols[0]):
+            return empty
+        key, layout = _pack(cols)
+        if key is None:
+            values, _ = distinct_rows(cols)
+            starts = _prefix_runs(values[:-1])
+            single = np.diff(np.r_[starts, len(values[0])]) == 1
+            kept = [v[starts[single]] for i, v in enumerate(values) if i != len(columns)]
+            if not len(kept[0]):
+                return empty
+            return distinct_matrix(kept)
+        key.sort()
+        unique, _ = _runs(key)
+        del key
+        code_bits, candidate_bits = layout[-1][1], layout[-2][1]
+        prefix = unique >> code_bits
+        starts = np.flatnonzero(np.r_[True, prefix[1:] != prefix[:-1]])
+        single = np.diff(np.r_[starts, len(unique)]) == 1
+        chosen = unique[starts[single]]
+        del unique, prefix
+        if not len(chosen):
+            return empty
+        # Drop the candidate from the key: (group, code) stays, in the same order.
+        code = chosen & ((1 << code_bits) - 1)
+        kept = ((chosen >> (code_bits + candidate_bits)) << code_bits) | code
+        kept.sort()
+        groups, counts = _runs(kept)
+        out = np.empty((len(groups), len(columns) + 2), dtype=np.int64)
+        for j, values in enumerate(_unpack(groups, [*layout[:-2], layout[-1]])):
+            out[:, j] = values
+        out[:, -1] = counts
+        return out
 
     def close(self) -> None:
         pass
