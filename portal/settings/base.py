@@ -173,6 +173,11 @@ TEMPLATES = [
 DATABASES = {
     "default": environ.Env.db_url_config(DATABASE_URL or f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A faceted answer on demand sorts the candidate ids of a slice's offers (tens of
+    # thousands for a roll-up): 16 MB per sort keeps them in memory, where PostgreSQL's
+    # 4 MB default spills them to disk (docs/benchmarks.md). An explicit setting wins.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c work_mem=16MB")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache --------------------------------------------------------------------------------
