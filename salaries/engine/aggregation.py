@@ -16,7 +16,7 @@ parameters. Nothing a person typed reaches the SQL text.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 
 import numpy as np
@@ -277,31 +277,19 @@ def distinct_matrix(columns: Sequence[np.ndarray]) -> np.ndarray:
     key, layout = _pack(columns)
     if key is not None:
         key.sort()
-        order = None
-        changed = key[1:] != key[:-1]
+        first, counts = _runs(key)
+        del key
+        # Read the values back from the sorted keys rather than from the unsorted columns.
+        values_of = _unpack(first, layout)
     else:
         order = np.lexsort(list(columns)[::-1])
-        changed = np.zeros(n - 1, dtype=bool)
-        for column in columns:
-            ordered = column[order]
-            changed |= ordered[1:] != ordered[:-1]
-    starts = np.flatnonzero(np.r_[True, changed])
-    del changed
-    out = np.empty((len(starts), len(columns) + 1), dtype=np.int64)
-    out[:, -1] = np.diff(np.r_[starts, n])
-    if key is None:
-        rows = order[starts]
-        for j, column in enumerate(columns):
-            out[:, j] = column[rows]
-        return out
-    # Read the values back from the sorted keys rather than from the unsorted columns.
-    first = key[starts]
-    del key, starts
-    shift = 0
-    for j in range(len(columns) - 1, -1, -1):
-        low, width = layout[j]
-        out[:, j] = ((first >> shift) & ((1 << width) - 1)) + low
-        shift += width
+        starts = _prefix_runs([column[order] for column in columns])
+        counts = np.diff(np.r_[starts, n])
+        values_of = (column[order[starts]] for column in columns)
+    out = np.empty((len(counts), len(columns) + 1), dtype=np.int64)
+    out[:, -1] = counts
+    for j, values in enumerate(values_of):
+        out[:, j] = values
     return out
 
 
@@ -325,13 +313,12 @@ def _runs(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return key[starts], np.diff(np.r_[starts, len(key)]).astype(np.int64)
 
 
-def _unpack(keys: np.ndarray, layout: Sequence[tuple[int, int]]) -> list[np.ndarray]:
-    """The columns packed into ``keys`` by ``_pack`` (with this layout)."""
-    out, shift = [], 0
-    for low, width in reversed(layout):
-        out.append(((keys >> shift) & ((1 << width) - 1)) + low)
-        shift += width
-    return out[::-1]
+def _unpack(keys: np.ndarray, layout: Sequence[tuple[int, int]]) -> Iterator[np.ndarray]:
+    """The columns packed into ``keys`` by ``_pack`` (with this layout), one at a time."""
+    shift = sum(width for _, width in layout)
+    for low, width in layout:
+        shift -= width
+        yield ((keys >> shift) & ((1 << width) - 1)) + low
 
 
 def _prefix_runs(columns: Sequence[np.ndarray]) -> np.ndarray:
@@ -427,6 +414,3 @@ class FactRows:
             out[:, j] = values
         out[:, -1] = counts
         return out
-
-    def close(self) -> None:
-        pass
