@@ -15,13 +15,14 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from salaries.importer.columns import OfferRow
 from salaries.importer.reading import ImportFileError
 from salaries.importer.validation import RowError, validate_record
 from salaries.importer.writing import OfferWriter
+from salaries.models import Candidate, Offer, OfferTechnology
 
 
 @dataclass
@@ -315,5 +316,26 @@ def offers_import(
         except _Rollback:
             pass  # nothing stays; the counts say what would have happened
         summary.written = not (summary.error_count or summary.stopped or dry_run)
+    if summary.written:
+        _statistics_update(summary)
     summary.seconds = time.perf_counter() - clock
     return summary
+
+
+# Below this many new or changed offers the tables' planner statistics are left to the
+# server's own upkeep (autovacuum).
+ANALYZE_AFTER = 10_000
+
+
+def _statistics_update(summary: ImportSummary) -> None:
+    """Refresh PostgreSQL's planner statistics of the tables a large import filled, so
+    that the statistics run that follows plans its reads for the rows now there
+    (autovacuum would come round to it later, or never where it is off)."""
+    if connection.vendor != "postgresql" or summary.created + summary.updated < ANALYZE_AFTER:
+        return
+    tables = ", ".join(
+        connection.ops.quote_name(model._meta.db_table)
+        for model in (Candidate, Offer, OfferTechnology)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")
