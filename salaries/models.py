@@ -193,7 +193,7 @@ class SalaryFact(models.Model):
     k = models.SmallIntegerField(help_text="Country code.")
 
     class Meta:
-        indexes = [models.Index(fields=["t", "y", "s"], name="fact_slice_idx")]
+        indexes = [models.Index(fields=["y", "t", "s"], name="fact_slice_idx")]
 
     def __str__(self) -> str:
         return f"fact {self.s}/{self.t}/{self.y}: {self.p}"

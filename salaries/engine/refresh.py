@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from salaries.disclosure import disclosure_rules
-from salaries.engine.aggregation import facts_publish, facts_read, facts_rebuild, facts_years
+from salaries.engine.aggregation import FactsRebuild, facts_publish, facts_rebuild
 from salaries.engine.cells import cells_compute
 from salaries.events import stats_published_send
 from salaries.generation import stats_generation_publish
@@ -43,22 +43,19 @@ KINDS = [
 
 
 def _slice_rows(
-    cursor, *, facts: str, year: int | None, run: StatsRun, rules: DisclosureRules
+    facts: FactsRebuild, *, run: StatsRun, rules: DisclosureRules
 ) -> tuple[list[SalaryStat], int]:
-    """Compute every slice and its breakdowns, a year at a time (no slice spans two) and
-    within it the four kinds of slice in turn, and apply the disclosure rules to every
-    slice and every breakdown entry on its own."""
+    """Compute every slice and its breakdowns, a year at a time as the facts are built
+    (no slice spans two) and within it the four kinds of slice in turn, and apply the
+    disclosure rules to every slice and every breakdown entry on its own."""
     rows: list[SalaryStat] = []
     total_offers = 0
-    for each_year in [year] if year is not None else facts_years():
-        rows_of = {
-            technologies: facts_read(cursor, each_year, technologies=technologies, table=facts)
-            for technologies in (True, False)
-        }
+    for year_facts in facts:
         for columns, technologies in KINDS:
-            if not len(rows_of[technologies]):
+            source = year_facts.of(technologies=technologies)
+            if not len(source):
                 continue
-            cells = cells_compute(rows_of[technologies], columns, rules)
+            cells = cells_compute(source, columns, rules)
             for key, figures in cells.items():
                 get = dict(zip(columns, key, strict=True))
                 if columns == ["y"]:
@@ -140,15 +137,15 @@ def salary_stats_refresh(
         run = StatsRun.objects.create(
             started_at=started, finished_at=started, year=year, slices=0, offers=0, seconds=0
         )
-        facts = facts_rebuild(cursor, year)
         run.finished_at = timezone.now()
-        rows, total_offers = _slice_rows(cursor, facts=facts, year=year, run=run, rules=rules)
+        with facts_rebuild(cursor, year) as facts:
+            rows, total_offers = _slice_rows(facts, run=run, rules=rules)
         stale = SalaryStat.objects.all()
         if year is not None:
             stale = stale.filter(year=year)
         stale.delete()
         _published_write(cursor, rows)
-        facts_publish(cursor, facts)
+        facts_publish(cursor, facts.table)
         run.slices, run.offers = len(rows), total_offers
         run.seconds = time.perf_counter() - clock
         run.save(update_fields=["finished_at", "slices", "offers", "seconds"])

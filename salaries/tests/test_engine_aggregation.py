@@ -15,7 +15,6 @@ from salaries.engine.aggregation import (
     FACT_COLUMNS,
     FactRows,
     facts_publish,
-    facts_read,
     facts_rebuild,
     unique_rows,
 )
@@ -73,7 +72,7 @@ def test_the_facts_hold_every_offer_and_every_technology_with_its_facet_codes():
     )
     OfferFactory(specialization=spec, technologies=[flask], remote=False, salary=3000)
     with connection.cursor() as cursor:
-        facts_publish(cursor, facts_rebuild(cursor, None))
+        _rebuild(cursor)
         cursor.execute("SELECT t, y, p, l, e, r, k FROM salaries_salaryfact ORDER BY p, t")
         rows = cursor.fetchall()
     poland = (ord("P") - 64) * 32 + ord("L") - 64
@@ -105,27 +104,63 @@ def _random_offers(rng, *, offers=60, people=9):
         )
 
 
+def _rebuild(cursor, year=None) -> dict:
+    """Rebuild and publish the facts; return what each year's ``YearFacts`` held, as
+    sorted rows per (year, technologies)."""
+    given = {}
+    with facts_rebuild(cursor, year) as facts:
+        for year_facts in facts:
+            for technologies in (True, False):
+                read = year_facts.of(technologies=technologies)
+                columns = (read.columns[name].tolist() for name in FACT_COLUMNS)
+                given[year_facts.year, technologies] = sorted(zip(*columns, strict=True))
+    facts_publish(cursor, facts.table)
+    return given
+
+
+def _table(cursor, year, technologies):
+    condition = "t <> 0" if technologies else "t = 0"
+    cursor.execute(
+        f"SELECT {', '.join(FACT_COLUMNS)} FROM salaries_salaryfact "  # noqa: S608
+        f"WHERE y = %s AND {condition}",
+        [year],
+    )
+    return sorted(cursor.fetchall())
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("chunk", [8 * 1024 * 1024, 100], ids=["one chunk", "records cut"])
-def test_a_years_facts_read_back_equal_the_table(chunk, monkeypatch):
-    # Small chunks cut records (and the stream's header) across the parses.
+def test_the_facts_each_year_gives_equal_the_table_it_publishes(chunk, monkeypatch):
+    # Small chunks cut records (and the streams' headers) across reads and writes.
     monkeypatch.setattr(aggregation, "_COPY_CHUNK", chunk)
     _random_offers(random.Random(3))
     with connection.cursor() as cursor:
-        facts_publish(cursor, facts_rebuild(cursor, None))
-        for year in (2023, 2024):
-            for technologies in (True, False):
-                condition = "t <> 0" if technologies else "t = 0"
-                cursor.execute(
-                    f"SELECT {', '.join(FACT_COLUMNS)} FROM salaries_salaryfact "  # noqa: S608
-                    f"WHERE y = %s AND {condition}",
-                    [year],
-                )
-                expected = sorted(cursor.fetchall())
-                read = facts_read(cursor, year, technologies=technologies)
-                columns = (read.columns[name].tolist() for name in FACT_COLUMNS)
-                got = sorted(zip(*columns, strict=True))
-                assert got == expected and expected
+        given = _rebuild(cursor)
+        assert sorted(given) == [(2023, False), (2023, True), (2024, False), (2024, True)]
+        for (year, technologies), rows in given.items():
+            assert rows == _table(cursor, year, technologies) and rows
+
+
+@pytest.mark.django_db
+def test_a_one_year_rebuild_keeps_the_other_years_facts_as_they_were():
+    rng = random.Random(5)
+    _random_offers(rng)
+    with connection.cursor() as cursor:
+        _rebuild(cursor)
+        before = {key: _table(cursor, *key) for key in [(2023, True), (2023, False)]}
+        OfferFactory(
+            specialization=SpecializationFactory(slug="front-end"),
+            technologies=[TechnologyFactory(slug="vue")],
+            offered_on="2024-02-01",
+        )
+        given = _rebuild(cursor, 2024)
+        assert sorted(given) == [(2024, False), (2024, True)]
+        for key in [(2024, True), (2024, False)]:
+            assert given[key] == _table(cursor, *key)
+        assert {key: _table(cursor, *key) for key in before} == before
+        cursor.execute("SELECT COUNT(*), COUNT(DISTINCT id) FROM salaries_salaryfact")
+        (rows, ids) = cursor.fetchone()
+        assert rows == ids
 
 
 def _reference(rows, columns, dimension=None):
