@@ -200,6 +200,31 @@ def run_size(rows: int) -> dict:
     }
 
 
+def machine() -> str:
+    """What the figures were measured on: CPU, cores, load, PostgreSQL, and a yardstick
+    of this machine's Python speed (the same loop everywhere), since the targets are in
+    seconds and machines of one kind differ several-fold."""
+    model = "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        found = re.search(r"^model name\s*:\s*(.+)$", cpuinfo.read_text(), re.MULTILINE)
+        model = found.group(1).strip() if found else model
+    command = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-Atc"]
+    shown = subprocess.run(
+        [*command, "SHOW server_version"], capture_output=True, text=True, check=False
+    )
+    server = shown.stdout.split(" ")[0].strip() or "?"
+    started, total = time.perf_counter(), 0
+    for i in range(10_000_000):
+        total += i
+    yardstick = time.perf_counter() - started
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    return (
+        f"{model}, {os.cpu_count()} cores, load {load}; PostgreSQL {server}, Python "
+        f"{sys.version.split()[0]}; yardstick (10 million additions in Python): {yardstick:.2f} s"
+    )
+
+
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
@@ -212,7 +237,9 @@ def main() -> None:
     args = parser.parse_args()
     if subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1"], check=False).returncode != 0:
         sys.exit("PostgreSQL is not answering on 127.0.0.1:5432; start it and try again.")
+    before = machine()
     results = [run_size(rows) for rows in args.sizes]
+    print(f"\nMachine at the start: {before}\nMachine at the end:   {machine()}")
     if not args.keep:
         psql(f"DROP DATABASE IF EXISTS {DB}")
     print(
