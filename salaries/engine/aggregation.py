@@ -305,28 +305,51 @@ def _year_facts(cursor, year: int) -> YearFacts:
         where_params,
         {"offer": ">i8", "t": ">i8"},
     )
-    n = len(offers["id"])
+    # The offers in slice order (specialization), then the links as their offers' rows,
+    # ordered by technology and specialization before any column is copied: every
+    # column is gathered once, and a year's rows are held at most twice over.
+    offers = _reordered(offers, _order([offers["s"]]))
     ids = offers.pop("id")
     by_id = np.argsort(ids, kind="stable")
-    at = by_id[np.searchsorted(ids, links["offer"], sorter=by_id)]  # each link's offer
+    at = by_id[np.searchsorted(ids, links.pop("offer"), sorter=by_id)]
     del ids, by_id
-    offers["t"] = np.zeros(n, dtype=np.int16)
-    offers["y"] = np.full(n, year, dtype=np.int16)
-    pairs = {name: values[at] for name, values in offers.items() if name != "t"}
-    pairs["t"] = _narrow(links["t"])
-    del links, at
-    return YearFacts(year, pairs=_in_slice_order(pairs), offers=_in_slice_order(offers))
+    if len(offers["s"]) < 2**31:
+        at = at.astype(np.int32)
+    technologies = links.pop("t")
+    order = _order([technologies, offers["s"][at]])
+    at, technologies = at[order], _narrow(technologies[order])
+    del order
+    pairs = {name: values[at] for name, values in offers.items()}
+    del at
+    return YearFacts(
+        year,
+        pairs=_fact_rows(pairs, year, technologies),
+        offers=_fact_rows(offers, year, np.zeros(len(offers["s"]), dtype=np.int16)),
+    )
 
 
-def _in_slice_order(columns: dict[str, np.ndarray]) -> FactRows:
-    """Fact columns (narrowed) in the order of the slice index: technology, then
-    specialization (one year)."""
-    key, _ = _pack([columns["t"], columns["s"]]) if len(columns["t"]) else (None, None)
-    if key is not None:
-        order = np.argsort(key, kind="stable")
-    else:  # empty, or ids too wide to pack
-        order = np.lexsort((columns["s"], columns["t"]))
-    return FactRows({name: _narrow(columns[name][order]) for name in FACT_COLUMNS})
+def _order(columns: Sequence[np.ndarray]) -> np.ndarray:
+    """The permutation that sorts the rows of ``columns`` lexicographically."""
+    key, _ = _pack(columns) if len(columns[0]) else (None, None)
+    if key is None:  # empty, or ids too wide to pack
+        return np.lexsort(list(columns)[::-1])
+    return np.argsort(key, kind="stable")
+
+
+def _reordered(columns: dict[str, np.ndarray], order: np.ndarray) -> dict[str, np.ndarray]:
+    return {name: values[order] for name, values in columns.items()}
+
+
+def _fact_rows(columns: dict[str, np.ndarray], year: int, technologies: np.ndarray) -> FactRows:
+    """A year's fact columns; the year, the same on every row, takes no memory."""
+    n = len(technologies)
+    return FactRows(
+        {
+            **{name: _narrow(columns[name]) for name in ("s", "c", "p", *DIMENSIONS)},
+            "t": technologies,
+            "y": np.broadcast_to(np.int16(year), (n,)),
+        }
+    )
 
 
 def facts_select(cursor, columns: Sequence[str], where: str, params: list) -> dict:
@@ -411,8 +434,8 @@ def _narrow(values: np.ndarray) -> np.ndarray:
     for dtype in (np.int16, np.int32):
         info = np.iinfo(dtype)
         if not len(values) or (values.min() >= info.min and values.max() <= info.max):
-            return values.astype(dtype)
-    return values.astype(np.int64)
+            return values.astype(dtype, copy=False)
+    return values.astype(np.int64, copy=False)
 
 
 def _pack(columns: Sequence[np.ndarray]) -> tuple[np.ndarray | None, list[tuple[int, int]]]:
