@@ -22,7 +22,7 @@ from salaries.engine.cells import cells_compute, empty_cell
 from salaries.facets import COLUMN, code_of
 from salaries.models import SalaryStat
 
-ROW_COLUMNS = ["y", "c", "p", *DIMENSIONS]
+ROW_COLUMNS = ["c", "p", *DIMENSIONS]  # and the year, the same on every row
 
 
 def _slice_where(stat: SalaryStat) -> tuple[list[str], list]:
@@ -71,7 +71,8 @@ def faceted_figures(*, stat: SalaryStat, facets: Mapping[str, str]) -> dict:
         inside &= near[column] == code
     if not inside.any():
         return empty_cell()
-    rows = FactRows({name: values[inside] for name, values in near.items()})
+    cell = {name: values[inside] for name, values in near.items()}
+    cell["y"] = np.broadcast_to(np.int16(stat.year), (int(np.count_nonzero(inside)),))
     counts = _outside_counts(near, codes)
 
     def outside(dimension: str | None, code: int | None) -> list[tuple[int, int]]:
@@ -79,5 +80,5 @@ def faceted_figures(*, stat: SalaryStat, facets: Mapping[str, str]) -> dict:
             dimension = code = None
         return [counts.get((column, dimension, code), (0, 0)) for column in codes]
 
-    cells = cells_compute(rows, ["y"], disclosure_rules(), outside=outside)
+    cells = cells_compute(FactRows(cell), ["y"], disclosure_rules(), outside=outside)
     return cells[(stat.year,)]
