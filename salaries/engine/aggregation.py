@@ -83,11 +83,11 @@ class FactsRebuild:
     ``COPY``s, joined and ordered in numpy, and written with one binary ``COPY`` into a
     fresh table, in the order of the slice index (year, technology, specialization: a
     slice's facts lie together for the reads on demand); its keys are built once it is
-    full. Building them in SQL and reading them back took twice as long at a million
-    offers (a join, a sort and a read of four million rows). Readers of the published
-    facts are not held up meanwhile; a one-year refresh copies the other years' facts
-    as they are. Elsewhere (SQLite, small data) the published table is refilled in place
-    by ``INSERT … SELECT`` and each year read back.
+    full. At a million offers that took 19 s where building them in SQL and reading them
+    back took 33 s (a join, a sort and a read of four million rows; docs/benchmarks.md).
+    Readers of the published facts are not held up meanwhile; a one-year refresh copies
+    the other years' facts as they are. Elsewhere (SQLite, small data) the published
+    table is refilled in place by ``INSERT … SELECT`` and each year read back.
     """
 
     def __init__(self, cursor, year: int | None):
