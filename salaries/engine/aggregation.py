@@ -57,6 +57,9 @@ def _code_sql(column: str, codes: dict[str, int]) -> tuple[str, list]:
 
 FACT_COLUMNS = ("s", "t", "y", "c", "p", *DIMENSIONS)
 FRESH = "_fresh"
+# A year's facts up to this size are read while the figures of the year before are
+# computed (at a million offers, about 20 MB a year); beyond it, after.
+READ_AHEAD_BYTES = 64 * 2**20
 
 
 @dataclass
@@ -70,6 +73,16 @@ class YearFacts:
 
     def of(self, *, technologies: bool) -> FactRows:
         return self.pairs if technologies else self.offers
+
+    @property
+    def nbytes(self) -> int:
+        return sum(
+            values.nbytes for rows in (self.pairs, self.offers) for values in rows.columns.values()
+        )
+
+    def release(self) -> None:
+        """Let go of the columns (once written and once the caller has moved on)."""
+        self.pairs = self.offers = FactRows({name: np.empty(0, np.int16) for name in FACT_COLUMNS})
 
 
 class FactsRebuild:
@@ -105,10 +118,14 @@ class FactsRebuild:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
     def __iter__(self) -> Iterator[YearFacts]:
-        """Each year's facts. On PostgreSQL one worker thread, on the refresh's own
-        connection, writes a year's facts and reads the next year's while the caller
-        works on the year it was given: the connection is only ever used by one thread
-        at a time, and the caller does not touch it between two years."""
+        """Each year's facts, let go of when the next is asked for.
+
+        On PostgreSQL one worker thread, on the refresh's own connection, writes a
+        year's facts while the caller works on them, and reads the next year's too
+        unless a year's facts take more than ``READ_AHEAD_BYTES`` (then two large years
+        are never held at once: at ten million offers that kept the peak under 1 GB).
+        After the last year it builds the table's keys. The connection is only ever
+        used by one thread at a time: the caller does not touch it between two years."""
         years = [self.year] if self.year is not None else facts_years()
         if connection.vendor != "postgresql":
             self._refill()
@@ -116,25 +133,29 @@ class FactsRebuild:
                 yield YearFacts(year, *(self._read(year, t) for t in (True, False)))
             return
         self._rows = self._create()
-        if years:
-            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="facts")
-            pending = self._pool.submit(_year_facts, self.cursor, years[0])
-            for following in [*years[1:], None]:
-                facts = pending.result()
-                pending = self._pool.submit(self._write_then_read, facts, following)
-                yield facts
-            pending.result()
-        else:
+        if not years:
             self._index(self._rows)
+            return
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="facts")
+        facts = _year_facts(self.cursor, years[0])
+        for following in [*years[1:], None]:
+            ahead = following is not None and facts.nbytes <= READ_AHEAD_BYTES
+            pending = self._pool.submit(
+                self._after, facts, following if ahead else None, last=following is None
+            )
+            yield facts
+            upcoming = pending.result()
+            facts.release()
+            if following is not None:
+                facts = upcoming if ahead else _year_facts(self.cursor, following)
 
-    def _write_then_read(self, facts: YearFacts, year: int | None) -> YearFacts | None:
-        """Write a year's facts, then read the next year's, or after the last year build
-        the keys (while the caller computes that year's figures)."""
+    def _after(self, facts: YearFacts, year: int | None, *, last: bool) -> YearFacts | None:
+        """Write a year's facts; then read the next year's (if ``year``), or after the
+        last year build the keys (while the caller computes that year's figures)."""
         self._rows = self._write(facts, self._rows)
-        if year is None:
+        if last:
             self._index(self._rows)
-            return None
-        return _year_facts(self.cursor, year)
+        return _year_facts(self.cursor, year) if year is not None else None
 
     def _refill(self) -> None:
         table = self.table

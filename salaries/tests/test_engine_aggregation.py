@@ -130,9 +130,12 @@ def _table(cursor, year, technologies):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("chunk", [8 * 1024 * 1024, 100], ids=["one chunk", "records cut"])
-def test_the_facts_each_year_gives_equal_the_table_it_publishes(chunk, monkeypatch):
-    # Small chunks cut records (and the streams' headers) across reads and writes.
+@pytest.mark.parametrize("ahead", [True, False], ids=["read ahead", "read after"])
+def test_the_facts_each_year_gives_equal_the_table_it_publishes(chunk, ahead, monkeypatch):
+    # Small chunks cut records (and the streams' headers) across reads and writes; a
+    # year is read while the one before is worked on, or after it.
     monkeypatch.setattr(aggregation, "_COPY_CHUNK", chunk)
+    monkeypatch.setattr(aggregation, "READ_AHEAD_BYTES", 2**40 if ahead else 0)
     _random_offers(random.Random(3))
     with connection.cursor() as cursor:
         given = _rebuild(cursor)

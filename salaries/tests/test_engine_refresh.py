@@ -261,13 +261,15 @@ def test_a_failed_refresh_keeps_the_published_set(monkeypatch):
         assert cursor.fetchone() == (1,)
 
 
+@pytest.mark.parametrize("ahead", [True, False], ids=["read ahead", "read after"])
 @pytest.mark.parametrize("where", ["figures", "facts"])
-def test_a_refresh_failing_between_two_years_keeps_the_published_set(monkeypatch, where):
+def test_a_refresh_failing_between_two_years_keeps_the_published_set(monkeypatch, where, ahead):
     # The facts of a year are written (and the next year's read) beside the figures of
     # the one before: a failure on either side stops both and leaves the connection
     # usable, the published set and its facts untouched.
     if where == "facts" and connection.vendor != "postgresql":
         pytest.skip("the facts are built in SQL on SQLite")
+    monkeypatch.setattr(aggregation, "READ_AHEAD_BYTES", 2**40 if ahead else 0)
     spec, tech = SpecializationFactory(slug="back-end"), TechnologyFactory(slug="flask")
     for year in (2022, 2023, 2024):
         OfferFactory(specialization=spec, technologies=[tech], offered_on=f"{year}-03-01")
