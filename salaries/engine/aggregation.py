@@ -31,10 +31,9 @@ from salaries.facets import CODES
 from salaries.models import Offer, OfferTechnology, SalaryFact
 
 DIMENSIONS = ("l", "e", "r", "k")  # the facet columns, in the order of facets.FACETS
-YEAR_SQL = {  # only in statements with parameters, hence the doubled %
-    "postgresql": "EXTRACT(YEAR FROM o.{column})",
-    "sqlite": "strftime('%%Y', o.{column})",
-}
+# The year of an offer in SQLite's facts (built in SQL there); only in statements with
+# parameters, hence the doubled %.
+SQLITE_YEAR = "strftime('%%Y', o.{column})"
 ASCII_SQL = {"postgresql": "ascii", "sqlite": "unicode"}
 
 
@@ -288,7 +287,7 @@ def _facts_selects(year: int | None) -> list[tuple[str, list]]:
     """The SELECTs of the facts (columns ``FACT_COLUMNS``) of every offer, or one year's:
     the offers themselves (t = 0), then their (offer, technology) pairs (SQLite)."""
     offer, link = _q(Offer._meta.db_table), _q(OfferTechnology._meta.db_table)
-    year_sql = YEAR_SQL[connection.vendor].format(column=_column(Offer, "offered_on"))
+    year_sql = SQLITE_YEAR.format(column=_column(Offer, "offered_on"))
     codes, codes_params = _offer_codes()
     where, where_params = _year_where(year)
     values = (
@@ -559,10 +558,6 @@ class FactRows:
 
     def __init__(self, columns: Mapping[str, np.ndarray]):
         self.columns = dict(columns)
-
-    @classmethod
-    def of_matrix(cls, rows: np.ndarray, names: Sequence[str]) -> FactRows:
-        return cls({name: rows[:, i] for i, name in enumerate(names)})
 
     def __len__(self) -> int:
         return len(next(iter(self.columns.values())))

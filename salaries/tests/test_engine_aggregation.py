@@ -204,7 +204,8 @@ def test_grouped_reads_equal_a_row_by_row_count(big):
         )
         for _ in range(400)
     ]
-    facts = FactRows.of_matrix(np.array(rows, dtype=np.int64), FACT_COLUMNS)
+    matrix = np.array(rows, dtype=np.int64)
+    facts = FactRows({name: matrix[:, i] for i, name in enumerate(FACT_COLUMNS)})
     for columns in (["y"], ["t", "y"], ["s", "t", "y"], ["s", "t", "y", "k"]):
         for d in DIMENSIONS:
             grouped, people, alone = _reference(rows, columns, d)
